@@ -1,0 +1,58 @@
+"""One-command developer entry points: `python3 dev.py run` and `python3 dev.py test`.
+
+Why a script and not a Makefile: it works the same on Linux, macOS and Windows with nothing but
+Python 3.11+. Each command creates `.venv` on first use, installs the project with its test extra
+(again only when `pyproject.toml` changes), then launches the app or runs the whole test suite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".neurocanvas-installed"
+
+
+def venv_python() -> Path:
+    """Path of the interpreter inside the project's virtual environment."""
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_environment() -> Path:
+    """Create the venv and install the project unless it is already up to date."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"NeuroCanvas needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    if not venv_python().exists():
+        print("Creating the virtual environment in .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != wanted:
+        print("Installing NeuroCanvas and its dependencies into .venv ...", flush=True)
+        subprocess.check_call([str(venv_python()), "-m", "pip", "install", "--quiet",
+                               "--disable-pip-version-check", "-e", f"{ROOT}[test]"])
+        STAMP.write_text(wanted)
+    return venv_python()
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test"}:
+        print("usage: python3 dev.py run [FILE]   |   python3 dev.py test [pytest args]")
+        return 2
+    python = str(ensure_environment())
+    os.chdir(ROOT)
+    if argv[0] == "run":
+        target = argv[1:] or [str(ROOT / "assets" / "examples" / "xor.json")]
+        return subprocess.call([python, str(ROOT / "main.py"), *target])
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.call([python, "-m", "pytest", *argv[1:]], env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
