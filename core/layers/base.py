@@ -119,6 +119,9 @@ class LayerSpec:
     max_inputs: int | None = 1  # None: any number (merge layers)
     has_output: bool = True
     label: str = ""
+    # Learnable parameter count for the given params and input shapes (no torch needed, so the
+    # status bar can show it before torch is loaded; tests compare it with the built module).
+    count_params: Callable[[dict[str, Any], Sequence[Shape]], int] = field(default=lambda p, s: 0)
     # Weight layout conversion between the file/UI convention and torch (identity by default).
     to_torch: Callable[[str, np.ndarray], np.ndarray] = field(default=lambda name, a: a)
     from_torch: Callable[[str, np.ndarray], np.ndarray] = field(default=lambda name, a: a)

@@ -59,6 +59,12 @@ def _dense_shape(params: dict[str, Any], shapes: Sequence[Shape]) -> Shape:
     return (*shape[:-1], params["units"])
 
 
+def _dense_count(params: dict[str, Any], shapes: Sequence[Shape]) -> int:
+    units = params["units"]
+    prelu = 1 if params["activation"] == "prelu" else 0
+    return shapes[0][-1] * units + (units if params["bias"] else 0) + prelu
+
+
 def _build_dense(params: dict[str, Any], shapes: Sequence[Shape]):
     from core.layers.modules import Dense
     return Dense(shapes[0][-1], params["units"], params["bias"], params["activation"])
@@ -70,7 +76,8 @@ register(LayerSpec(
      ParamSpec("activation", "choice", "linear", "Activation", "Applied to z = x·W + b",
                choices=ACTIVATIONS),
      ParamSpec("bias", "bool", True, "Bias", "Add a learned bias b to each neuron")),
-    _dense_shape, _build_dense, to_torch=_transpose_dense, from_torch=_transpose_dense))
+    _dense_shape, _build_dense, to_torch=_transpose_dense, from_torch=_transpose_dense,
+    count_params=_dense_count))
 
 
 def _same_shape(params: dict[str, Any], shapes: Sequence[Shape]) -> Shape:
@@ -98,7 +105,8 @@ register(LayerSpec(
     "BatchNorm", "Core", "Normalises each feature (or channel) over the batch, then scales and shifts.",
     (ParamSpec("momentum", "float", 0.1, "Momentum", "Weight of the newest batch in running stats",
                0.0, 1.0),),
-    _same_shape, _build_batchnorm))
+    _same_shape, _build_batchnorm,
+    count_params=lambda p, s: 2 * (s[0][0] if len(s[0]) in (1, 3) else s[0][-1])))
 
 
 def _flatten_shape(params: dict[str, Any], shapes: Sequence[Shape]) -> Shape:
@@ -140,7 +148,8 @@ for _type, (_function, _text) in _ACTIVATION_TEXT.items():
     _params = (ParamSpec("slope", "float", 0.01, "Negative slope", "Output for z < 0 is slope·z",
                          0.0, 1.0),) if _type == "LeakyReLU" else ()
     register(LayerSpec(_type, "Activations", _text, _params, _same_shape,
-                       _activation_builder(_function)))
+                       _activation_builder(_function),
+                       count_params=(lambda p, s: 1) if _type == "PReLU" else (lambda p, s: 0)))
 
 
 # ----- Convolution ----------------------------------------------------------------------------
@@ -180,7 +189,9 @@ register(LayerSpec(
      ParamSpec("activation", "choice", "linear", "Activation", "Applied to each output",
                choices=ACTIVATIONS),
      ParamSpec("bias", "bool", True, "Bias", "Add a learned bias per filter")),
-    _conv_shape, _build_conv))
+    _conv_shape, _build_conv,
+    count_params=lambda p, s: p["filters"] * s[0][0] * p["kernel"] ** 2
+    + (p["filters"] if p["bias"] else 0) + (1 if p["activation"] == "prelu" else 0)))
 
 
 def _pool_shape(params: dict[str, Any], shapes: Sequence[Shape]) -> Shape:
@@ -218,6 +229,15 @@ def _rnn_shape(params: dict[str, Any], shapes: Sequence[Shape]) -> Shape:
     return (shape[0], params["hidden"]) if params["return_sequences"] else (params["hidden"],)
 
 
+def _rnn_counter(kind: str):
+    gates = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[kind]
+
+    def count(params: dict[str, Any], shapes: Sequence[Shape]) -> int:
+        h = params["hidden"]
+        return gates * (h * shapes[0][-1] + h * h + 2 * h)
+    return count
+
+
 def _rnn_builder(kind: str):
     def build(params: dict[str, Any], shapes: Sequence[Shape]):
         from core.layers.modules import Recurrent
@@ -233,7 +253,7 @@ for _type, _text in (("SimpleRNN", "A recurrent layer: h_t = tanh(x_t·W + h_(t�
         (ParamSpec("hidden", "int", 8, "Hidden size", "Size of the state h_t", 1, 1024),
          ParamSpec("return_sequences", "bool", False, "Return sequences",
                    "Output every step (for another recurrent layer) or only the last one")),
-        _rnn_shape, _rnn_builder(_type)))
+        _rnn_shape, _rnn_builder(_type), count_params=_rnn_counter(_type)))
 
 
 # ----- Merge ----------------------------------------------------------------------------------

@@ -1,0 +1,179 @@
+"""The headless command line: validate, train and inspect network files without a window.
+
+The interface is a contract (scripts and tests rely on it): see README.md. Exit codes: 0 success,
+1 invalid network, unreadable file or a run that diverged, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from core.fileformat import FileFormatError, load_network, save_network
+from core.layers import shape_text
+from core.network import Network
+from core.validation import validate
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="NeuroCanvas headless commands.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check a network file and show its layers and shapes")
+    v.add_argument("file")
+    t = sub.add_parser("train", help="train a network file")
+    t.add_argument("file")
+    t.add_argument("--epochs", type=int, help="override the file's epoch count")
+    t.add_argument("--seed", type=int, help="override the file's seed")
+    t.add_argument("--json", action="store_true", help="one JSON object per line per epoch")
+    t.add_argument("--save", metavar="OUT", help="write the network with trained weights")
+    i = sub.add_parser("inspect", help="trace one training step: forward, loss, backward, update")
+    i.add_argument("file")
+    i.add_argument("--sample", type=int, help="trace this sample instead of the first batch")
+    i.add_argument("--json", action="store_true")
+    return parser
+
+
+def run_cli(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        network = load_network(args.file)
+    except FileFormatError as exc:
+        print(f"error: {exc}", file=err)
+        return 1
+    command = {"validate": cmd_validate, "train": cmd_train, "inspect": cmd_inspect}[args.command]
+    return command(network, args, out, err)
+
+
+def cmd_validate(network: Network, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    report = validate(network.graph, network.training.optimizer)
+    rows = [("layer", "type", "output", "params")]
+    for node in _order(network):
+        shape = report.shapes.get(node)
+        rows.append((node, network.graph.layer_type(node), shape_text(shape) if shape else "?",
+                     str(report.param_counts.get(node, "?"))))
+    widths = [max(len(r[c]) for r in rows) for c in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip(), file=out)
+    print(report.summary(), file=out)
+    for problem in report.problems:
+        where = f"[{problem.node}] " if problem.node else ""
+        print(f"{problem.severity}: {where}{problem.message}", file=out)
+    return 0 if report.is_valid else 1
+
+
+def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from core.run_setup import RunError, prepare_run
+    from core.training import EpochStats, RunFinished, Trainer
+
+    _use_one_thread()
+    changes = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None}
+    network.training = replace(network.training, **changes)
+    try:
+        run = prepare_run(network, Path(args.file).resolve().parent)
+    except (RunError, ValueError) as exc:
+        print(f"error: {exc}", file=err)
+        return 1
+    trainer = Trainer(run.model, run.dataset, network.training, run.loss)
+    finished = None
+    for event in trainer.run():
+        if isinstance(event, EpochStats):
+            _print_epoch(event, args.json, out)
+        elif isinstance(event, RunFinished):
+            finished = event
+    final = {"final": True, "epoch": trainer.epochs_run, **trainer.evaluate_all(),
+             "reason": finished.reason, "message": finished.message}
+    _print_final(final, args.json, out)
+    if args.save:
+        _save_trained(network, run.model, args.save)
+    return 1 if finished.reason == "diverged" else 0
+
+
+def cmd_inspect(network: Network, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from core.inspection import trace_step
+    from core.run_setup import RunError, prepare_run
+    from core.training import Trainer
+
+    try:
+        run = prepare_run(network, Path(args.file).resolve().parent)
+    except (RunError, ValueError) as exc:
+        print(f"error: {exc}", file=err)
+        return 1
+    trainer = Trainer(run.model, run.dataset, network.training, run.loss)
+    n = len(run.dataset.x_train)
+    if args.sample is not None and not 0 <= args.sample < n:
+        print(f"error: --sample must be between 0 and {n - 1}", file=err)
+        return 2
+    rows = [args.sample] if args.sample is not None else trainer._batches()[0].tolist()
+    trace = trace_step(run.model, run.dataset.x_train[rows], run.dataset.y_train[rows], run.loss,
+                       network.training, sample_indices=rows)
+    if args.json:
+        print(json.dumps(trace.to_json()), file=out)
+    else:
+        _print_trace(trace, out)
+    return 0
+
+
+# ----- helpers -----------------------------------------------------------------------------
+def _use_one_thread() -> None:
+    """Small networks train faster on one torch thread (measured: CONVENTIONS.md rule 5)."""
+    import torch
+    torch.set_num_threads(1)
+
+
+def _order(network: Network) -> list[str]:
+    graph = network.graph
+    return graph.topological_order() if graph.is_acyclic() else sorted(graph.layer_ids())
+
+
+def _clean(value: Any) -> Any:
+    """JSON has no NaN: a diverged loss is written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _print_epoch(stats, as_json: bool, out: TextIO) -> None:
+    row = {"epoch": stats.epoch, "train_loss": stats.train_loss, "val_loss": stats.val_loss,
+           "train_accuracy": stats.train_accuracy, "val_accuracy": stats.val_accuracy}
+    if as_json:
+        print(json.dumps({k: _clean(v) for k, v in row.items()}), file=out)
+    else:
+        print(_human(row), file=out)
+
+
+def _print_final(final: dict[str, Any], as_json: bool, out: TextIO) -> None:
+    if as_json:
+        print(json.dumps({k: _clean(v) for k, v in final.items()}), file=out)
+    else:
+        print(f"{final['message']}\nfinal: {_human(final)}", file=out)
+
+
+def _human(row: dict[str, Any]) -> str:
+    parts = [f"epoch {row['epoch']}"]
+    for key in ("train_loss", "val_loss", "train_accuracy", "val_accuracy"):
+        if row.get(key) is not None:
+            parts.append(f"{key} {row[key]:.6g}")
+    return "  ".join(parts)
+
+
+def _save_trained(network: Network, model, path: str) -> None:
+    from core.compiler import extract_weights
+    for node, weights in extract_weights(model).items():
+        network.graph.set_weights(node, weights)
+    save_network(network, path)
+
+
+def _print_trace(trace, out: TextIO) -> None:
+    import numpy as np
+    with np.printoptions(precision=6, suppress=True):
+        for step in trace.steps:
+            title = step.phase if step.node is None else f"{step.phase} {step.node}"
+            print(f"== {title}", file=out)
+            for name, value in {**step.values, **step.grads, **step.params}.items():
+                label = f"d{name}" if name in step.grads and step.phase == "backward" else name
+                print(f"  {label} = {np.array2string(np.asarray(value), prefix='  ')}", file=out)

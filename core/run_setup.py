@@ -1,0 +1,79 @@
+"""Turn a Network into what a run needs: a compiled model and a dataset that fits it.
+
+Every mismatch between the drawn network and the data is reported here, before training, with the
+layer id and the fix ("Input 'input' takes 3 features but 'xor' has 2: set its shape to 2").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.compiler import CompileError, CompiledNetwork, compile_network
+from core.datasets import Dataset, DatasetError, load_dataset
+from core.layers import shape_text
+from core.network import Network
+from core.validation import ValidationReport, validate
+
+
+class RunError(ValueError):
+    """The network cannot be trained as it is. ``node`` names the layer when there is one."""
+
+    def __init__(self, message: str, node: str | None = None) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+@dataclass
+class PreparedRun:
+    model: CompiledNetwork
+    dataset: Dataset
+    report: ValidationReport
+    loss: str
+
+
+def prepare_run(network: Network, base_dir: Path | None = None, seed: int | None = None,
+                dataset: Dataset | None = None) -> PreparedRun:
+    """Validate, load the dataset, check they fit, then compile with the run's seed."""
+    report = validate(network.graph, network.training.optimizer)
+    if not report.is_valid:
+        first = report.errors[0]
+        raise RunError(first.message, first.node)
+    loss = report.params[report.output_id]["loss"]
+    if dataset is None:
+        try:
+            dataset = load_dataset(network.dataset, loss, base_dir)
+        except DatasetError as exc:
+            raise RunError(f"Dataset: {exc}") from exc
+    check_fit(network, report, dataset, loss)
+    try:
+        model = compile_network(network.graph, network.training.optimizer,
+                                seed=network.training.seed if seed is None else seed,
+                                report=report)
+    except CompileError as exc:
+        raise RunError(str(exc), exc.node) from exc
+    return PreparedRun(model, dataset, report, loss)
+
+
+def check_fit(network: Network, report: ValidationReport, dataset: Dataset, loss: str) -> None:
+    """The Input shape must match the samples; the Output size must match the targets."""
+    input_shape = report.shapes[report.input_id]
+    if tuple(input_shape) != tuple(dataset.input_shape):
+        raise RunError(f"Input '{report.input_id}' takes {shape_text(input_shape)} but the samples "
+                       f"of '{dataset.name}' are {shape_text(dataset.input_shape)}: set the Input "
+                       f"shape to {shape_text(dataset.input_shape)}.", report.input_id)
+    out_shape = report.shapes[report.output_id]
+    if len(out_shape) != 1:
+        raise RunError(f"Output '{report.output_id}' receives {shape_text(out_shape)} values per "
+                       "sample: add a Flatten and a Dense layer before it.", report.output_id)
+    if dataset.task == "regression" and loss in ("bce", "cross_entropy"):
+        raise RunError(f"'{dataset.name}' is a regression set (numbers to predict), but the Output "
+                       f"uses {loss}, a classification loss: choose mse or mae.", report.output_id)
+    want = dataset.output_size
+    if out_shape[0] != want:
+        what = (f"{dataset.n_classes} classes" if dataset.task == "classification"
+                else f"{want} target value{'s' if want != 1 else ''}")
+        last = network.graph.inputs_of(report.output_id)[0]
+        raise RunError(f"The network outputs {out_shape[0]} value{'s' if out_shape[0] != 1 else ''} "
+                       f"per sample but '{dataset.name}' has {what}: give '{last}' {want} unit"
+                       f"{'s' if want != 1 else ''}.", last)

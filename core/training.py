@@ -1,0 +1,198 @@
+"""Training as a plain generator: the GUI worker, the CLI and the tests all drive the same loop.
+
+`Trainer.run()` yields a `BatchStats` after every batch, an `EpochStats` after every epoch and one
+`RunFinished` at the end. The consumer decides the pace: pulling one item is "step one batch",
+not pulling is "pause", setting the stop Event ends the run at the next batch. Between two items
+the generator is suspended, so the consumer may read `trainer.model` safely (for live weights).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+import torch
+
+from core.datasets import Dataset
+from core.losses import correct_count, make_loss, weight_penalty
+from core.optim import PerceptronRule, make_optimizer, scheduled_lr
+from core.settings import TrainingSettings
+
+
+@dataclass(frozen=True)
+class BatchStats:
+    epoch: int  # 1-based
+    batch: int  # 1-based within the epoch
+    batches: int
+    loss: float  # the batch's data loss, computed before its update
+    learning_rate: float
+    elapsed: float  # seconds since the run started
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    epoch: int
+    epochs: int
+    train_loss: float  # mean of the epoch's batch losses (each before its update), as Keras reports
+    val_loss: float | None
+    train_accuracy: float | None  # running accuracy over the epoch; None for regression
+    val_accuracy: float | None
+    learning_rate: float
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    reason: str  # completed | stopped | early_stopping | diverged
+    message: str
+    epochs_run: int
+    elapsed: float
+
+
+Event = BatchStats | EpochStats | RunFinished
+
+
+class Trainer:
+    """Owns the model, the data as tensors, the optimizer and the loss for one run."""
+
+    def __init__(self, model: torch.nn.Module, dataset: Dataset, settings: TrainingSettings,
+                 loss: str) -> None:
+        self.model = model
+        self.dataset = dataset
+        self.settings = settings
+        self.loss_name = loss
+        self.classification = dataset.task == "classification"
+        self.loss_fn = make_loss(loss, settings.loss_reduction)
+        self.x_train, self.y_train = _tensors(dataset.x_train, dataset.y_train)
+        self.x_val, self.y_val = _tensors(dataset.x_val, dataset.y_val)
+        self.optimizer = make_optimizer(model, settings)
+        self.generator = torch.Generator().manual_seed(settings.seed)
+        self.epochs_run = 0
+        self.target_epoch = settings.epochs
+
+    @property
+    def has_validation(self) -> bool:
+        return len(self.x_val) > 0
+
+    def batch_size(self) -> int:
+        n = len(self.x_train)
+        return n if self.settings.batch_size <= 0 else min(self.settings.batch_size, n)
+
+    def run(self, stop: threading.Event | None = None) -> Iterator[Event]:
+        """Train for ``settings.epochs`` more epochs, yielding stats; see the module docstring."""
+        stop = stop or threading.Event()
+        start = time.perf_counter()
+        best, waited = math.inf, 0
+        self.target_epoch = self.epochs_run + self.settings.epochs
+        for _ in range(self.settings.epochs):
+            epoch = self.epochs_run + 1
+            lr = self._set_learning_rate(epoch)
+            losses, correct = [], torch.zeros((), dtype=torch.long)
+            batches = self._batches()
+            for index, rows in enumerate(batches, start=1):
+                if stop.is_set():
+                    yield self._finished("stopped", "Stopped by the user.", start)
+                    return
+                loss, hits = self._train_batch(rows)
+                if not math.isfinite(loss):
+                    yield self._finished("diverged", self._divergence_text(loss, epoch, index), start)
+                    return
+                losses.append(loss)
+                correct += hits
+                yield BatchStats(epoch, index, len(batches), loss, lr, time.perf_counter() - start)
+            self.epochs_run = epoch
+            stats = self._epoch_stats(epoch, losses, correct, lr, start)
+            yield stats
+            monitored = stats.val_loss if stats.val_loss is not None else stats.train_loss
+            if not math.isfinite(monitored):
+                yield self._finished("diverged", self._divergence_text(monitored, epoch, None), start)
+                return
+            best, waited = (monitored, 0) if monitored < best else (best, waited + 1)
+            patience = self.settings.early_stopping_patience
+            if patience and waited >= patience:
+                yield self._finished("early_stopping", f"Early stopping: the validation loss has not "
+                                     f"improved for {patience} epochs (best {best:.6g}).", start)
+                return
+        yield self._finished("completed", f"Finished {self.epochs_run} epochs.", start)
+
+    # ----- one batch ---------------------------------------------------------------------
+    def _train_batch(self, rows: torch.Tensor) -> tuple[float, torch.Tensor]:
+        x, y = self.x_train[rows], self.y_train[rows]
+        self.model.train()
+        self.optimizer.zero_grad(set_to_none=True)
+        output = self.model(x)
+        loss = self.loss_fn(output, y)
+        value = loss.item()
+        if not math.isfinite(value):
+            return value, torch.zeros((), dtype=torch.long)
+        if isinstance(self.optimizer, PerceptronRule):
+            self.optimizer.apply(x, y, output.detach())
+            return value, correct_count(output.detach(), y, self.loss_name)
+        penalty = weight_penalty(self.model, self.settings.l1, self.settings.l2)
+        (loss if penalty is None else loss + penalty).backward()
+        self.optimizer.step()
+        hits = correct_count(output.detach(), y, self.loss_name) if self.classification else 0
+        return value, hits
+
+    def _batches(self) -> list[torch.Tensor]:
+        n, size = len(self.x_train), self.batch_size()
+        order = torch.randperm(n, generator=self.generator) if self.settings.shuffle \
+            else torch.arange(n)
+        return list(torch.split(order, size))
+
+    def _set_learning_rate(self, epoch: int) -> float:
+        lr = scheduled_lr(self.settings, epoch)
+        for group in getattr(self.optimizer, "param_groups", []):
+            group["lr"] = lr
+        return lr
+
+    # ----- reporting ---------------------------------------------------------------------
+    def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float | None, float | None]:
+        """(loss, accuracy) of the current model on (x, y) in eval mode; (None, None) when empty."""
+        if len(x) == 0:
+            return None, None
+        self.model.eval()
+        with torch.no_grad():
+            output = self.model(x)
+            loss = self.loss_fn(output, y).item()
+            hits = correct_count(output, y, self.loss_name).item() if self.classification else None
+        return loss, (hits / len(x) if hits is not None else None)
+
+    def evaluate_all(self) -> dict[str, float | None]:
+        """Loss and accuracy on the training and validation sets with the current weights."""
+        train_loss, train_acc = self.evaluate(self.x_train, self.y_train)
+        val_loss, val_acc = self.evaluate(self.x_val, self.y_val)
+        return {"train_loss": train_loss, "val_loss": val_loss,
+                "train_accuracy": train_acc, "val_accuracy": val_acc}
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Model outputs for a numpy batch (eval mode), e.g. a decision-boundary grid."""
+        self.model.eval()
+        with torch.no_grad():
+            return self.model(torch.as_tensor(x, dtype=torch.float32)).numpy()
+
+    def _epoch_stats(self, epoch: int, losses: list[float], correct: torch.Tensor, lr: float,
+                     start: float) -> EpochStats:
+        val_loss, val_acc = self.evaluate(self.x_val, self.y_val)
+        train_acc = int(correct) / len(self.x_train) if self.classification else None
+        return EpochStats(epoch, self.target_epoch, float(np.mean(losses)), val_loss, train_acc,
+                          val_acc, lr, time.perf_counter() - start)
+
+    def _finished(self, reason: str, message: str, start: float) -> RunFinished:
+        return RunFinished(reason, message, self.epochs_run, time.perf_counter() - start)
+
+    def _divergence_text(self, value: float, epoch: int, batch: int | None) -> str:
+        where = f"epoch {epoch}, batch {batch}" if batch else f"epoch {epoch}"
+        return (f"Training stopped: the loss became {value} at {where}. The weights grew out of "
+                f"range — the learning rate ({self.settings.learning_rate:g}) is probably too high. "
+                "Lower it (for example to 0.01), reset the weights and train again.")
+
+
+def _tensors(x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    x_t = torch.as_tensor(np.ascontiguousarray(x), dtype=torch.float32)
+    y_dtype = torch.long if np.issubdtype(y.dtype, np.integer) else torch.float32
+    return x_t, torch.as_tensor(np.ascontiguousarray(y), dtype=y_dtype)

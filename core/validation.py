@@ -1,0 +1,174 @@
+"""Validation with shape inference: every problem carries the layer id and a plain-language fix.
+
+Runs without torch (the GUI validates on every edit, before torch has even been imported). Problems
+are collected, not raised, so the canvas can outline every faulty layer at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from core.graph import NetworkGraph
+from core.layers import ParamError, Shape, ShapeError, get_spec, shape_text
+from core.validation_rules import check_losses_and_activations, check_weight_shapes, describe
+
+# Names a layer id may not take because the compiled torch module uses them as attributes
+# (tests/core/test_compiler.py checks this against the installed torch).
+RESERVED_IDS = frozenset("""
+T_destination add_module apply bfloat16 buffers call_super_init children compile cpu cuda double
+dump_patches eval extra_repr float forward get_buffer get_extra_state get_parameter get_submodule
+half ipu load_state_dict modules mtia named_buffers named_children named_modules named_parameters
+parameters register_backward_hook register_buffer register_forward_hook register_forward_pre_hook
+register_full_backward_hook register_full_backward_pre_hook register_load_state_dict_post_hook
+register_load_state_dict_pre_hook register_module register_parameter register_state_dict_post_hook
+register_state_dict_pre_hook requires_grad_ set_extra_state set_submodule share_memory state_dict to
+to_empty train training type xpu zero_grad input_id output_id
+""".split())
+
+
+@dataclass(frozen=True)
+class Problem:
+    node: str | None  # None for whole-network problems (e.g. no Input)
+    message: str
+    severity: str = "error"  # "error" blocks training; "warning" does not
+
+
+@dataclass
+class ValidationReport:
+    problems: list[Problem] = field(default_factory=list)
+    shapes: dict[str, Shape] = field(default_factory=dict)  # inferred output shape per layer
+    param_counts: dict[str, int] = field(default_factory=dict)
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)  # normalized params per layer
+    input_id: str | None = None
+    output_id: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def total_params(self) -> int:
+        return sum(self.param_counts.values())
+
+    def problems_for(self, node: str) -> list[Problem]:
+        return [p for p in self.problems if p.node == node]
+
+    def summary(self) -> str:
+        """One line for a status bar: 'Valid — 17 parameters' or '2 problems'."""
+        if self.is_valid:
+            return f"Valid — {self.total_params:,} parameters"
+        n = len(self.errors)
+        return f"{n} problem{'s' if n != 1 else ''}"
+
+    def add(self, node: str | None, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(node, message, severity))
+
+
+def validate(graph: NetworkGraph, optimizer: str = "adam") -> ValidationReport:
+    """Check the whole graph; ``optimizer`` matters for the Step/perceptron rules."""
+    report = ValidationReport()
+    if not graph.layer_ids():
+        report.add(None, "The network is empty: drag an Input, some layers and an Output "
+                         "from the palette, then connect them.")
+        return report
+    _check_types_and_params(graph, report)
+    _check_ends(graph, report)
+    if not graph.is_acyclic():
+        cycle = " → ".join(u for u, _ in nx.find_cycle(graph.nx))
+        report.add(None, f"The connections form a cycle ({cycle}): remove one of them.")
+        return report
+    _check_connectivity(graph, report)
+    _infer_shapes(graph, report)
+    check_losses_and_activations(graph, report, optimizer)
+    check_weight_shapes(graph, report)
+    return report
+
+
+def _check_types_and_params(graph: NetworkGraph, report: ValidationReport) -> None:
+    for node in graph.layer_ids():
+        if node in RESERVED_IDS:
+            report.add(node, f"The name '{node}' is reserved by PyTorch: rename the layer.")
+        try:
+            spec = get_spec(graph.layer_type(node))
+        except KeyError as exc:
+            report.add(node, f"{exc.args[0]} Delete the layer or change its type.")
+            continue
+        try:
+            report.params[node] = spec.normalize(graph.params(node))
+        except ParamError as exc:
+            report.add(node, f"{describe(graph, node)}: {exc}")
+
+
+def _check_ends(graph: NetworkGraph, report: ValidationReport) -> None:
+    """Exactly one Input and one Output."""
+    for kind, attr, hint in (("Input", "input_id", "drag an Input from the palette and connect it"),
+                             ("Output", "output_id", "drag an Output from the palette and connect "
+                                                     "the last layer to it")):
+        found = [n for n in graph.layer_ids() if graph.layer_type(n) == kind]
+        if not found:
+            report.add(None, f"The network has no {kind} layer: {hint}.")
+            continue
+        setattr(report, attr, sorted(found)[0])
+        for extra in sorted(found)[1:]:
+            report.add(extra, f"{describe(graph, extra)} is a second {kind}: a network has "
+                              f"exactly one {kind}; delete this one.")
+
+
+def _check_connectivity(graph: NetworkGraph, report: ValidationReport) -> None:
+    """Input counts per layer, and every layer on a path from the Input to the Output."""
+    reachable = nx.descendants(graph.nx, report.input_id) | {report.input_id} \
+        if report.input_id else set()
+    useful = nx.ancestors(graph.nx, report.output_id) | {report.output_id} \
+        if report.output_id else set()
+    for node in graph.topological_order():
+        if node not in report.params:
+            continue
+        spec = get_spec(graph.layer_type(node))
+        count = len(graph.inputs_of(node))
+        name = describe(graph, node)
+        if spec.max_inputs == 0 and count:
+            report.add(node, f"{name} cannot receive connections: remove the arrows into it.")
+        elif count == 0 and spec.min_inputs > 0:
+            report.add(node, f"{name} is not connected: connect a layer to its input.")
+        elif spec.max_inputs is not None and count > spec.max_inputs:
+            report.add(node, f"{name} receives {count} inputs but takes one: join them with an "
+                             "Add or Concatenate layer first.")
+        elif count < spec.min_inputs:
+            report.add(node, f"{name} needs at least {spec.min_inputs} inputs (has {count}): "
+                             "connect another layer to it.")
+        elif report.input_id and node not in reachable:
+            report.add(node, f"{name} does not receive data from the Input: connect it.")
+        elif report.output_id and node not in useful:
+            report.add(node, f"{name} leads nowhere: connect its output towards the Output "
+                             "layer, or delete it.")
+
+
+def _infer_shapes(graph: NetworkGraph, report: ValidationReport) -> None:
+    """Propagate shapes in topological order; a failed layer stops inference below it only."""
+    for node in graph.topological_order():
+        if node not in report.params or report.problems_for(node):
+            continue
+        inputs = graph.inputs_of(node)
+        if any(i not in report.shapes for i in inputs):
+            continue
+        spec = get_spec(graph.layer_type(node))
+        in_shapes = [report.shapes[i] for i in inputs]
+        if spec.min_inputs > 0 and not in_shapes:
+            continue
+        try:
+            report.shapes[node] = tuple(spec.infer_shape(report.params[node], in_shapes))
+            report.param_counts[node] = spec.count_params(report.params[node], in_shapes)
+        except ShapeError as exc:
+            report.add(node, f"{describe(graph, node)} {exc}.")
+
+
+def input_shape_text(report: ValidationReport, node: str) -> str:
+    shape = report.shapes.get(node)
+    return shape_text(shape) if shape else "?"

@@ -1,0 +1,117 @@
+"""Validation rules that are about teaching rather than wiring: losses, activations, weights.
+
+These catch mistakes that run without crashing but silently do the wrong thing (Softmax before a
+cross-entropy that applies softmax itself; Step neurons under gradient descent, whose gradient is
+zero) and explain why in the message.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.graph import NetworkGraph
+from core.layers import get_spec, shape_text
+
+if TYPE_CHECKING:
+    from core.validation import ValidationReport
+
+PASS_THROUGH = {"Dropout", "Identity"}
+ACTIVATION_LAYERS = {"Step": "step", "Sigmoid": "sigmoid", "Softmax": "softmax", "Tanh": "tanh",
+                     "ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "prelu", "GELU": "gelu",
+                     "Identity": "linear"}
+
+
+def describe(graph: NetworkGraph, node: str) -> str:
+    """How messages name a layer: "Dense 'hidden_1'"."""
+    try:
+        kind = get_spec(graph.layer_type(node)).display_name
+    except KeyError:
+        kind = graph.layer_type(node)
+    return f"{kind} '{node}'"
+
+
+def activation_of(graph: NetworkGraph, node: str, params: dict) -> str | None:
+    """The activation a layer applies last (a Dense option or an activation layer), if any."""
+    kind = graph.layer_type(node)
+    if kind in ACTIVATION_LAYERS:
+        return ACTIVATION_LAYERS[kind]
+    return params.get(node, {}).get("activation")
+
+
+def final_activation(graph: NetworkGraph, report: "ValidationReport") -> tuple[str | None, str | None]:
+    """(layer id, activation) feeding the Output, looking through Dropout/Identity layers."""
+    node = report.output_id
+    while node is not None:
+        inputs = graph.inputs_of(node)
+        if len(inputs) != 1:
+            return None, None
+        node = inputs[0]
+        if graph.layer_type(node) not in PASS_THROUGH:
+            return node, activation_of(graph, node, report.params)
+    return None, None
+
+
+def check_losses_and_activations(graph: NetworkGraph, report: "ValidationReport",
+                                 optimizer: str) -> None:
+    out = report.output_id
+    if out is None or out not in report.params:
+        return
+    loss = report.params[out]["loss"]
+    last, activation = final_activation(graph, report)
+    if loss == "cross_entropy" and activation == "softmax":
+        report.add(last, f"{describe(graph, last)} applies Softmax before the cross-entropy loss, which expects raw "
+                         "scores (logits) and applies softmax itself: set its activation to linear "
+                         "(or delete the Softmax layer).")
+    if loss == "bce" and activation not in ("sigmoid", None) and last is not None:
+        report.add(out, f"Binary cross-entropy expects probabilities between 0 and 1, but {describe(graph, last)} "
+                        f"uses a {activation} activation: set it to sigmoid.")
+    _check_step_neurons(graph, report, optimizer)
+
+
+def _check_step_neurons(graph: NetworkGraph, report: "ValidationReport", optimizer: str) -> None:
+    step_nodes = [n for n in graph.topological_order()
+                  if activation_of(graph, n, report.params) == "step"]
+    if optimizer != "perceptron":
+        for node in step_nodes:
+            report.add(node, f"{describe(graph, node)} uses a Step activation, whose gradient is zero everywhere, so "
+                             "gradient descent cannot change the weights before it: use sigmoid (a "
+                             "smooth step), or choose the perceptron rule as optimizer for a single "
+                             "layer of Step neurons.")
+        return
+    if not is_single_step_layer(graph, report):
+        report.add(None, "The perceptron rule trains a single layer of Step neurons: the network "
+                         "must be Input → Dense (activation step) → Output. Choose SGD or Adam "
+                         "for other networks.")
+
+
+def is_single_step_layer(graph: NetworkGraph, report: "ValidationReport") -> bool:
+    """True for Input -> Dense(step) -> Output, the only network the perceptron rule trains."""
+    order = graph.topological_order()
+    if len(order) != 3 or [graph.layer_type(n) for n in order] != ["Input", "Dense", "Output"]:
+        return False
+    return report.params.get(order[1], {}).get("activation") == "step"
+
+
+def check_weight_shapes(graph: NetworkGraph, report: "ValidationReport") -> None:
+    """Hand-set Dense weights must fit the layer (other layers are checked by the compiler)."""
+    for node in graph.layer_ids():
+        weights = graph.weights(node)
+        if not weights or graph.layer_type(node) != "Dense" or node not in report.shapes:
+            continue
+        inputs = graph.inputs_of(node)
+        if len(inputs) != 1 or inputs[0] not in report.shapes:
+            continue
+        units, fan_in = report.params[node]["units"], report.shapes[inputs[0]][-1]
+        expected = {"weight": (fan_in, units)}
+        if report.params[node]["bias"]:
+            expected["bias"] = (units,)
+        for name, array in weights.items():
+            want = expected.get(name)
+            if want is None and name not in ("act.weight",):
+                report.add(node, f"{describe(graph, node)} has a hand-set '{name}' but a Dense layer only has "
+                                 f"{' and '.join(expected)}: remove it.")
+            elif want is not None and tuple(array.shape) != want:
+                report.add(node, f"{describe(graph, node)} has a hand-set {name} of shape "
+                                 f"{shape_text(array.shape) or 'scalar'} but needs "
+                                 f"{shape_text(want)} (inputs × units): retype the weights or "
+                                 "reset them.")
