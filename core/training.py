@@ -8,6 +8,7 @@ the generator is suspended, so the consumer may read `trainer.model` safely (for
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
@@ -91,21 +92,22 @@ class Trainer:
         for _ in range(self.settings.epochs):
             epoch = self.epochs_run + 1
             lr = self._set_learning_rate(epoch)
-            losses, correct = [], torch.zeros((), dtype=torch.long)
+            losses, hits = [], []
             batches = self._batches()
+            self.model.train()  # once per epoch: evaluate() switches to eval mode afterwards
             for index, rows in enumerate(batches, start=1):
                 if stop.is_set():
                     yield self._finished("stopped", "Stopped by the user.", start)
                     return
-                loss, hits = self._train_batch(rows)
+                loss, batch_hits = self._train_batch(rows)
                 if not math.isfinite(loss):
                     yield self._finished("diverged", self._divergence_text(loss, epoch, index), start)
                     return
                 losses.append(loss)
-                correct += hits
+                hits.append(batch_hits)
                 yield BatchStats(epoch, index, len(batches), loss, lr, time.perf_counter() - start)
             self.epochs_run = epoch
-            stats = self._epoch_stats(epoch, losses, correct, lr, start)
+            stats = self._epoch_stats(epoch, losses, hits, lr, start)
             yield stats
             monitored = stats.val_loss if stats.val_loss is not None else stats.train_loss
             if not math.isfinite(monitored):
@@ -122,7 +124,6 @@ class Trainer:
     # ----- one batch ---------------------------------------------------------------------
     def _train_batch(self, rows: torch.Tensor) -> tuple[float, torch.Tensor]:
         x, y = self.x_train[rows], self.y_train[rows]
-        self.model.train()
         self.optimizer.zero_grad(set_to_none=True)
         output = self.model(x)
         loss = self.loss_fn(output, y)
@@ -155,12 +156,21 @@ class Trainer:
         """(loss, accuracy) of the current model on (x, y) in eval mode; (None, None) when empty."""
         if len(x) == 0:
             return None, None
-        self.model.eval()
-        with torch.no_grad():
+        with self._eval_mode(), torch.no_grad():
             output = self.model(x)
             loss = self.loss_fn(output, y).item()
             hits = correct_count(output, y, self.loss_name).item() if self.classification else None
         return loss, (hits / len(x) if hits is not None else None)
+
+    @contextlib.contextmanager
+    def _eval_mode(self):
+        """Eval mode for a look at the model, then back: a consumer may call this mid-epoch."""
+        was_training = self.model.training
+        self.model.eval()
+        try:
+            yield
+        finally:
+            self.model.train(was_training)
 
     def evaluate_all(self) -> dict[str, float | None]:
         """Loss and accuracy on the training and validation sets with the current weights."""
@@ -171,14 +181,14 @@ class Trainer:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Model outputs for a numpy batch (eval mode), e.g. a decision-boundary grid."""
-        self.model.eval()
-        with torch.no_grad():
+        with self._eval_mode(), torch.no_grad():
             return self.model(torch.as_tensor(x, dtype=torch.float32)).numpy()
 
-    def _epoch_stats(self, epoch: int, losses: list[float], correct: torch.Tensor, lr: float,
+    def _epoch_stats(self, epoch: int, losses: list[float], hits: list, lr: float,
                      start: float) -> EpochStats:
+        """Summed once per epoch: per-batch hit counts stay tensors, so no extra sync per batch."""
         val_loss, val_acc = self.evaluate(self.x_val, self.y_val)
-        train_acc = int(correct) / len(self.x_train) if self.classification else None
+        train_acc = int(sum(hits)) / len(self.x_train) if self.classification else None
         return EpochStats(epoch, self.target_epoch, float(np.mean(losses)), val_loss, train_acc,
                           val_acc, lr, time.perf_counter() - start)
 
