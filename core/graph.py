@@ -119,7 +119,8 @@ class NetworkGraph:
 
     def unique_id(self, base: str) -> str:
         """A fresh id derived from ``base`` (``dense`` -> ``dense_1``, ``dense_2``, ...)."""
-        stem = re.sub(r"[^A-Za-z0-9_]", "_", base.lower()) or "layer"
+        # no leading "_" (reserved for torch's attributes) and room for the suffix within 64 chars
+        stem = re.sub(r"[^A-Za-z0-9_]", "_", base.lower()).lstrip("_")[:56] or "layer"
         if stem[0].isdigit():
             stem = "l_" + stem
         stem = re.sub(r"_\d+$", "", stem)

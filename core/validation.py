@@ -16,7 +16,9 @@ from core.layers import ParamError, Shape, ShapeError, get_spec, shape_text
 from core.validation_rules import check_losses_and_activations, check_weight_shapes, describe
 
 # Names a layer id may not take because the compiled torch module uses them as attributes
-# (tests/core/test_compiler.py checks this against the installed torch).
+# (tests/core/test_compiler.py checks this against the installed torch). The last line holds
+# CompiledNetwork's own attributes. Ids starting with "_" are refused as well: torch keeps its
+# private attributes (_modules, _apply, _version, ...) under that prefix.
 RESERVED_IDS = frozenset("""
 T_destination add_module apply bfloat16 buffers call_super_init children compile cpu cuda double
 dump_patches eval extra_repr float forward get_buffer get_extra_state get_parameter get_submodule
@@ -25,7 +27,8 @@ parameters register_backward_hook register_buffer register_forward_hook register
 register_full_backward_hook register_full_backward_pre_hook register_load_state_dict_post_hook
 register_load_state_dict_pre_hook register_module register_parameter register_state_dict_post_hook
 register_state_dict_pre_hook requires_grad_ set_extra_state set_submodule share_memory state_dict to
-to_empty train training type xpu zero_grad input_id output_id
+to_empty train training type xpu zero_grad
+input_id output_id layer_ids layer_types output_shapes forward_all inputs_of
 """.split())
 
 
@@ -93,7 +96,7 @@ def validate(graph: NetworkGraph, optimizer: str = "adam") -> ValidationReport:
 
 def _check_types_and_params(graph: NetworkGraph, report: ValidationReport) -> None:
     for node in graph.layer_ids():
-        if node in RESERVED_IDS:
+        if node in RESERVED_IDS or node.startswith("_"):
             report.add(node, f"The name '{node}' is reserved by PyTorch: rename the layer.")
         try:
             spec = get_spec(graph.layer_type(node))

@@ -8,7 +8,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def readme_commands() -> list[str]:
-    quick_start = (ROOT / "README.md").read_text().split("## Quick start", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    text = (ROOT / "README.md").read_text()
+    quick_start = text.split("## Quick start", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
     return [block.strip() for block in re.findall(r"```\n(.*?)```", quick_start, re.S)]
 
 
