@@ -140,7 +140,7 @@ class NetworkGraph:
     def add_layer(self, layer_id: str, layer_type: str, params: dict[str, Any] | None = None,
                   pos: tuple[float, float] = (0.0, 0.0),
                   weights: dict[str, np.ndarray] | None = None) -> str:
-        if not ID_PATTERN.match(layer_id):
+        if not ID_PATTERN.fullmatch(layer_id):
             raise GraphError(f"'{layer_id}' is not a valid layer id: use letters, digits and _, "
                              "starting with a letter (at most 64 characters).")
         if layer_id in self._g:
@@ -163,7 +163,7 @@ class NetworkGraph:
         self._require(old)
         if old == new:
             return
-        if not ID_PATTERN.match(new):
+        if not ID_PATTERN.fullmatch(new):
             raise GraphError(f"'{new}' is not a valid layer id: use letters, digits and _, "
                              "starting with a letter.")
         if new in self._g:

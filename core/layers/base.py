@@ -41,7 +41,7 @@ class ParamSpec:
         """Return ``value`` converted to this parameter's type, or raise ParamError saying why."""
         try:
             converted = _COERCERS[self.kind](self, value)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise ParamError(f"{self.label}: {exc}") from None
         self._check_range(converted)
         return converted
@@ -57,19 +57,25 @@ class ParamSpec:
                 raise ParamError(f"{self.label} must be at most {self.maximum:g} (got {v:g}).")
 
 
-def _to_int(spec: ParamSpec, value: Any) -> int:
+def _number(value: Any, what: str) -> float:
+    """float(value) with a message a learner understands ("expected a number, got 'four'")."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"expected a whole number, got {value!r}")
-    number = float(value)
+        raise ValueError(f"expected {what}, got {value!r}")
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"expected {what}, got {value!r}") from None
+
+
+def _to_int(spec: ParamSpec, value: Any) -> int:
+    number = _number(value, "a whole number")
     if not number.is_integer():
         raise ValueError(f"expected a whole number, got {value!r}")
     return int(number)
 
 
 def _to_float(spec: ParamSpec, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"expected a number, got {value!r}")
-    number = float(value)
+    number = _number(value, "a number")
     if not np.isfinite(number):
         raise ValueError("expected a finite number")
     return number

@@ -1,0 +1,101 @@
+"""Checking the "weights" section: plain numbers in rectangular nested lists, for known layers.
+
+Shapes are deliberately not compared with the layers here: the compiler does that and can name the
+layer and the expected shape. This module only guarantees that every entry is a float64 array.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Collection
+
+import numpy as np
+
+from core.fileformat import _common as common
+from core.fileformat._common import (FileFormatError, child, describe, did_you_mean, expect_object,
+                                     is_number, quote)
+
+WEIGHT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*")
+
+
+def check_weights(value: Any, path: str, ids: Collection[str]) -> dict[str, dict[str, np.ndarray]]:
+    table = expect_object(value, path, 'an object of weights per layer id, such as {"hidden": '
+                                       '{"bias": [0.0, 0.0]}}')
+    result = {}
+    for layer_id, arrays in table.items():
+        if layer_id not in ids:
+            raise FileFormatError(
+                f"There is no layer with the id {quote(layer_id)}.{did_you_mean(layer_id, ids)} "
+                'Weights can only be given for layers listed under "layers".', child(path, layer_id))
+        result[layer_id] = _check_layer_weights(arrays, child(path, layer_id))
+    return result
+
+
+def _check_layer_weights(value: Any, path: str) -> dict[str, np.ndarray]:
+    arrays = expect_object(value, path,
+                           'an object of named arrays such as {"weight": [[0.5]], "bias": [0.0]}')
+    result = {}
+    for name, raw in arrays.items():
+        if len(name) > 128 or not WEIGHT_NAME.fullmatch(name):
+            raise FileFormatError(f"{quote(name)} is not a weight name: use PyTorch's parameter "
+                                  'names, such as "weight", "bias" or "rnn.weight_ih_l0".',
+                                  child(path, name))
+        result[name] = _check_array(raw, child(path, name))
+    return result
+
+
+def _check_array(value: Any, path: str) -> np.ndarray:
+    """A number or a rectangular nested list of numbers, as float64. Shapes are the compiler's job."""
+    if is_number(value):
+        return np.array(float(value))
+    if not isinstance(value, list):
+        raise FileFormatError(f"Weights must be numbers in lists, such as [0.5, -1.0] "
+                              f"(got {describe(value)}).", path)
+    _array_shape(value, path, 1)
+    array = np.array(value, dtype=np.float64)
+    if not np.isfinite(array).all():  # unreachable from JSON text (the parser refuses), but cheap
+        raise FileFormatError("Weights must be finite numbers.", path)
+    return array
+
+
+def _array_shape(rows: list, path: str, depth: int) -> tuple[int, ...]:
+    if depth > common.MAX_WEIGHT_DEPTH:
+        raise FileFormatError(f"Weights are nested more than {common.MAX_WEIGHT_DEPTH} lists deep; "
+                              "no layer has arrays with that many dimensions.", path)
+    if rows and isinstance(rows[0], list):
+        return (len(rows), *_rows_shape(rows, path, depth))
+    if not set(map(type, rows)) <= {float}:  # fast path (C speed): floats from JSON are finite
+        for index, item in enumerate(rows):
+            if not is_number(item):
+                raise FileFormatError(_not_a_number(item), child(path, index))
+    return (len(rows),)
+
+
+def _not_a_number(item: Any) -> str:
+    if isinstance(item, list):
+        return "Expected a number, got a list: every row must be nested equally."
+    if type(item) is int:
+        return "This number is too large for a weight (at most about 1.8e308)."
+    return f"Expected a number, got {describe(item)}."
+
+
+def _rows_shape(rows: list, path: str, depth: int) -> tuple[int, ...]:
+    first: tuple[int, ...] | None = None
+    for index, row in enumerate(rows):
+        if not isinstance(row, list):
+            raise FileFormatError(f"Expected a list like the first row, got {describe(row)}: "
+                                  "every row must have the same shape.", child(path, index))
+        shape = _array_shape(row, child(path, index), depth + 1)
+        if first is not None and shape != first:
+            raise FileFormatError(f"This row has {_size_text(shape)} but the first row has "
+                                  f"{_size_text(first)}: every row must have the same shape.",
+                                  child(path, index))
+        first = shape
+    return first or ()
+
+
+def _size_text(shape: tuple[int, ...]) -> str:
+    """'3 numbers' for a vector, 'shape 2×3' for anything bigger."""
+    if len(shape) == 1:
+        return f"{shape[0]} number" + ("" if shape[0] == 1 else "s")
+    return "shape " + "×".join(map(str, shape))
