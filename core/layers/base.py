@@ -65,6 +65,8 @@ def _number(value: Any, what: str) -> float:
         return float(value)
     except ValueError:
         raise ValueError(f"expected {what}, got {value!r}") from None
+    except OverflowError:
+        raise ValueError("the value is far too large") from None
 
 
 def _to_int(spec: ParamSpec, value: Any) -> int:
