@@ -1,0 +1,1 @@
+"""The network canvas: a QGraphicsScene that mirrors the graph model, and the view that edits it."""

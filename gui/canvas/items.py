@@ -1,0 +1,233 @@
+"""Layer cards and their ports. Items hold a layer id and what to draw, never model data.
+
+A card is sized to its text (no clipping at any zoom): header with the layer type, then the id,
+the key parameters and the inferred output shape. In the neurons view the card also shows one
+circle per neuron between the summary and the shape.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsSceneHoverEvent,
+                               QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem, QWidget)
+
+from core.layers import LayerSpec, get_spec
+from gui.canvas import card_layout, neurons
+from gui.style import ERROR_COLOR, SELECTION_COLOR, category_color, font, tint
+
+if TYPE_CHECKING:
+    from gui.canvas.edges import EdgeItem
+
+TEXT_COLOR = QColor("#202124")
+MUTED_COLOR = QColor("#5f6368")
+
+
+class PortItem(QGraphicsEllipseItem):
+    """The input (left) or output (right) connector of a card; drags start and end on these."""
+
+    RADIUS = 6.5
+
+    def __init__(self, layer: "LayerItem", kind: str) -> None:
+        r = self.RADIUS
+        super().__init__(-r, -r, 2 * r, 2 * r, layer)
+        self.kind = kind  # "in" or "out"
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setZValue(2)
+        self.setToolTip("Drag to another layer to connect" if kind == "out"
+                        else "Drop a connection here")
+        self.set_highlighted(False)
+
+    @property
+    def layer(self) -> "LayerItem":
+        return self.parentItem()  # type: ignore[return-value]
+
+    def set_highlighted(self, on: bool) -> None:
+        color = self.layer.color
+        self.setPen(QPen(color.darker(120), 2.0))
+        self.setBrush(QBrush(color if on else QColor("white")))
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
+        self.set_highlighted(True)
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
+        self.set_highlighted(False)
+        super().hoverLeaveEvent(event)
+
+
+class LayerItem(QGraphicsItem):
+    """One layer's card. The scene pushes what to show (`set_display`); the card never reads the
+    model, so undo/redo and other views update it exactly like a direct edit does."""
+
+    def __init__(self, layer_id: str, layer_type: str) -> None:
+        super().__init__()
+        self.layer_id = layer_id
+        self.layer_type = layer_type
+        self.spec: LayerSpec | None = _spec(layer_type)
+        self.color = category_color(self.spec.category if self.spec else None)
+        self.title = self.spec.display_name if self.spec else f"{layer_type} (unknown)"
+        self.summary = ""
+        self.shape_label = "→ ?"
+        self.problems: list[str] = []
+        self.neuron_total = 0
+        self.biases: np.ndarray | None = None
+        self.edges: list["EdgeItem"] = []
+        self._geometry: card_layout.CardGeometry
+        self._outline = QPainterPath()
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        has_input = self.spec is None or self.spec.max_inputs != 0
+        has_output = self.spec is None or self.spec.has_output
+        self.in_port = PortItem(self, "in") if has_input else None
+        self.out_port = PortItem(self, "out") if has_output else None
+        self._relayout()
+
+    # ----- display state -----------------------------------------------------------------
+    def set_display(self, layer_id: str, summary: str, shape_label: str, problems: list[str],
+                    neuron_total: int) -> None:
+        """Update everything drawn from the model; relayout only when the size may change."""
+        changed = (layer_id, summary, shape_label, neuron_total) != \
+            (self.layer_id, self.summary, self.shape_label, self.neuron_total)
+        self.layer_id, self.summary, self.shape_label = layer_id, summary, shape_label
+        self.neuron_total = neuron_total
+        self.problems = list(problems)
+        if changed:
+            self._relayout()
+        self._update_tooltip()
+        self.update()
+
+    def set_biases(self, biases: np.ndarray | None) -> None:
+        self.biases = biases
+        self.update()
+
+    def port_scene_pos(self, kind: str) -> QPointF:
+        port = self.in_port if kind == "in" else self.out_port
+        if port is None:
+            return self.mapToScene(self._geometry.body.center())
+        return port.scenePos()
+
+    def neuron_scene_positions(self) -> list[QPointF]:
+        return [self.mapToScene(self._neuron_center(i)) for i in range(self.neuron_total)]
+
+    def size(self) -> tuple[float, float]:
+        return (self._geometry.width, self._geometry.height)
+
+    def id_rect(self) -> QRectF:
+        return QRectF(self._geometry.rects.get("id", QRectF()))
+
+    # ----- geometry ----------------------------------------------------------------------
+    def _lines(self) -> list[tuple[str, QFont, str]]:
+        return card_layout.text_lines(self.title, self.layer_id, self.summary, self.shape_label)
+
+    def _relayout(self) -> None:
+        self.prepareGeometryChange()
+        self._geometry = card_layout.layout_card(self._lines(), self.neuron_total)
+        self._outline = self._geometry.outline()
+        x_in, x_out = self._geometry.port_x
+        if self.in_port:
+            self.in_port.setPos(x_in, self._geometry.port_y)
+        if self.out_port:
+            self.out_port.setPos(x_out, self._geometry.port_y)
+        for edge in self.edges:
+            edge.adjust()
+
+    def _neuron_center(self, index: int) -> QPointF:
+        return QPointF(self._geometry.width / 2,
+                       self._geometry.neuron_top + neurons.NEURON_PITCH * (index + 0.5))
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return QRectF(0, 0, self._geometry.width, self._geometry.height).adjusted(-6, -6, 6, 6)
+
+    def shape(self) -> QPainterPath:
+        return self._outline
+
+    # ----- painting ----------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.isSelected():
+            painter.strokePath(self._outline, QPen(SELECTION_COLOR, 8.0))
+        painter.fillPath(self._outline, tint(self.color, 0.9))
+        painter.save()
+        body = QPainterPath()
+        body.addRoundedRect(self._geometry.body, card_layout.RADIUS, card_layout.RADIUS)
+        painter.setClipPath(body)
+        header = self._geometry.rects["title"].bottom() + 4
+        painter.fillRect(QRectF(0, 0, self._geometry.width, header), self.color)
+        painter.restore()
+        self._paint_texts(painter)
+        if self.neuron_total:
+            self._paint_neurons(painter)
+        outline = QPen(ERROR_COLOR, 2.5) if self.problems else QPen(self.color.darker(130), 1.0)
+        painter.strokePath(self._outline, outline)
+        if self.problems:
+            self._paint_badge(painter)
+
+    def _paint_texts(self, painter: QPainter) -> None:
+        shape_align = Qt.AlignmentFlag.AlignHCenter if self.neuron_total \
+            else Qt.AlignmentFlag.AlignLeft
+        for key, line_font, text in self._lines():
+            color = {"title": QColor("white"), "id": TEXT_COLOR,
+                     "shape": self.color.darker(140)}.get(key, MUTED_COLOR)
+            painter.setFont(line_font)
+            painter.setPen(color)
+            align = shape_align if key == "shape" else Qt.AlignmentFlag.AlignLeft
+            painter.drawText(self._geometry.rects[key], align | Qt.AlignmentFlag.AlignVCenter, text)
+
+    def _paint_neurons(self, painter: QPainter) -> None:
+        painter.setPen(QPen(QColor("#37474f"), 1.4))
+        r = neurons.NEURON_RADIUS
+        for i in range(self.neuron_total):
+            bias = None
+            if self.biases is not None and self.biases.shape == (self.neuron_total,):
+                bias = float(self.biases[i])
+            painter.setBrush(neurons.neuron_fill(bias))
+            painter.drawEllipse(self._neuron_center(i), r, r)
+
+    def _paint_badge(self, painter: QPainter) -> None:
+        center = QPointF(self._geometry.width - 12, self._geometry.rects["title"].center().y())
+        painter.setPen(QPen(QColor("white"), 1.5))
+        painter.setBrush(ERROR_COLOR)
+        painter.drawEllipse(center, 7.5, 7.5)
+        painter.setFont(font(8.5, bold=True))
+        painter.drawText(QRectF(center.x() - 7.5, center.y() - 7.5, 15, 15),
+                         Qt.AlignmentFlag.AlignCenter, "!")
+
+    def _update_tooltip(self) -> None:
+        lines = [f"{self.title} '{self.layer_id}'"]
+        if self.spec:
+            lines.append(self.spec.description)
+        if self.problems:
+            lines.append("")
+            lines += [f"⚠ {message}" for message in self.problems]
+        self.setToolTip("\n".join(lines))
+
+    # ----- Qt hooks ----------------------------------------------------------------------
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:  # noqa: N802
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.adjust()
+        return super().itemChange(change, value)
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        scene = self.scene()
+        if self.id_rect().adjusted(-4, -3, 4, 3).contains(event.pos()) \
+                and hasattr(scene, "rename_requested"):
+            scene.rename_requested.emit(self.layer_id)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+
+def _spec(layer_type: str) -> LayerSpec | None:
+    try:
+        return get_spec(layer_type)
+    except KeyError:
+        return None

@@ -1,0 +1,311 @@
+"""The open document: one `Network`, its undo stack, its file path and its latest validation.
+
+Every edit the user makes goes through a method here, which checks it (so the user gets a plain
+message instead of a half-applied change) and pushes one undo command. Panels read
+``document.network`` and listen to ``graph_changed`` / ``validation_changed``; none of them keeps a
+copy of the model.
+
+The graph object is kept for the document's whole life: opening a file replaces its *content*
+(one ``graph_reset`` event), so listeners never have to re-subscribe.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+from shiboken6 import isValid
+
+from core.graph import ID_PATTERN, GraphError, GraphEvent, NetworkGraph
+from core.layers import ParamError, get_spec
+from core.network import Network
+from core.settings import DatasetSpec, TrainingSettings
+from core.validation import ValidationReport, validate
+from gui import clipboard, commands
+from gui.commands import LayerSnapshot
+
+NEW_INPUT_POS = (0.0, 0.0)
+NEW_OUTPUT_POS = (480.0, 0.0)
+
+
+def new_network() -> Network:
+    """What File > New starts from: an Input and an Output, ready to be joined by layers."""
+    network = Network(name="Untitled")
+    network.graph.add_layer("input_1", "Input", get_spec("Input").defaults(), NEW_INPUT_POS)
+    network.graph.add_layer("output_1", "Output", get_spec("Output").defaults(), NEW_OUTPUT_POS)
+    return network
+
+
+def connection_refusal(graph: NetworkGraph, source: str, target: str) -> str | None:
+    """Why ``source`` → ``target`` cannot be drawn, in plain words; None when it can."""
+    if source == target:
+        return "A layer cannot be connected to itself."
+    target_spec = _spec_or_none(graph.layer_type(target))
+    source_spec = _spec_or_none(graph.layer_type(source))
+    if source_spec is not None and not source_spec.has_output:
+        return f"'{source}' is an {source_spec.display_name} layer: nothing comes out of it."
+    if target_spec is not None and target_spec.max_inputs == 0:
+        return f"'{target}' is an {target_spec.display_name} layer: it takes no connections."
+    if graph.has_connection(source, target):
+        return f"'{source}' is already connected to '{target}'."
+    if graph.would_create_cycle(source, target):
+        return (f"Connecting '{source}' to '{target}' would create a cycle: data must flow "
+                "one way, from the Input to the Output.")
+    existing = graph.inputs_of(target)
+    if target_spec is not None and target_spec.max_inputs is not None \
+            and len(existing) >= target_spec.max_inputs:
+        return (f"'{target}' already receives '{existing[0]}' and takes only one input: delete "
+                "that connection first, or join both with an Add or Concatenate layer.")
+    return None
+
+
+def _spec_or_none(layer_type: str):
+    try:
+        return get_spec(layer_type)
+    except KeyError:
+        return None
+
+
+class Document(QObject):
+    validation_changed = Signal(object)  # ValidationReport
+    graph_changed = Signal(object)  # core.graph.GraphEvent, re-emitted for Qt listeners
+    network_changed = Signal(str)  # a non-graph field changed: name, description, training, ...
+    document_replaced = Signal()  # new/open/revert/recover: everything may have changed
+    modified_changed = Signal(bool)
+    path_changed = Signal(object)  # str | None
+
+    def __init__(self, network: Network | None = None, path: str | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self._network = network or new_network()
+        self._path = path
+        self._report = ValidationReport()
+        self._live_before: dict[str, dict[str, np.ndarray]] | None = None
+        self.revision = 0  # bumped on every model change (autosave compares it)
+        self._validate_timer = QTimer(self, singleShot=True, interval=0)
+        self._validate_timer.timeout.connect(self.validate_now)
+        self._network.graph.subscribe(self._on_graph_event)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        stack = self.undo_stack  # ~QUndoStack clears itself, emitting to listeners already gone
+        self.destroyed.connect(lambda: stack.blockSignals(True))
+        self.validate_now()
+
+    # ----- state --------------------------------------------------------------------------
+    @property
+    def network(self) -> Network:
+        return self._network
+
+    @property
+    def graph(self) -> NetworkGraph:
+        return self._network.graph
+
+    @property
+    def path(self) -> str | None:
+        return self._path
+
+    def set_path(self, path: str | None) -> None:
+        self._path = path
+        self.path_changed.emit(path)
+
+    @property
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def mark_saved(self, path: str) -> None:
+        self.set_path(path)
+        self.undo_stack.setClean()
+
+    @property
+    def report(self) -> ValidationReport:
+        """The latest validation (at most one event-loop turn old; see `validate_now`)."""
+        return self._report
+
+    def validate_now(self) -> ValidationReport:
+        self._validate_timer.stop()
+        self._report = validate(self.graph, self._network.training.optimizer)
+        self.validation_changed.emit(self._report)
+        return self._report
+
+    def replace_network(self, network: Network, path: str | None, modified: bool = False) -> None:
+        """Show another network (new, opened, reverted, recovered); the undo history restarts."""
+        self._live_before = None
+        self.undo_stack.clear()
+        for f in fields(Network):  # records and path first: graph_reset listeners may read them
+            if f.name != "graph":
+                setattr(self._network, f.name, getattr(network, f.name))
+        self._path = path
+        self.graph.replace_with(network.graph)
+        if modified:
+            self.undo_stack.resetClean()  # no state matches a file: stays modified until saved
+        else:
+            self.undo_stack.setClean()
+        self.revision += 1
+        self.path_changed.emit(path)
+        self.document_replaced.emit()
+        self.validate_now()
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        if isValid(self):  # QUndoStack's destructor clears the stack after we are gone
+            self.modified_changed.emit(not clean)
+
+    def _on_graph_event(self, event: GraphEvent) -> None:
+        if not isValid(self):
+            self.graph.unsubscribe(self._on_graph_event)
+            return
+        self.revision += 1
+        self.graph_changed.emit(event)
+        if event.kind == "weights_changed" and self._live_before is not None:
+            return  # live training updates keep their shapes: skip validating at 10+ Hz
+        self._validate_timer.start()  # coalesce: a paste of 10 layers validates once
+
+    def apply_network_field(self, field: str, value: Any) -> None:
+        """Used by `SetNetworkField` only; user code calls `set_training`, `set_info`, ..."""
+        setattr(self._network, field, value)
+        self.revision += 1
+        self.network_changed.emit(field)
+        if field == "training":
+            self._validate_timer.start()
+
+    # ----- edits (each one undo step) -----------------------------------------------------
+    def add_layer(self, layer_type: str, pos: tuple[float, float],
+                  params: dict[str, Any] | None = None) -> str:
+        spec = get_spec(layer_type)
+        layer_id = self.graph.unique_id(layer_type)
+        merged = spec.defaults() | dict(params or {})
+        self.undo_stack.push(commands.AddLayer(
+            self.graph, LayerSnapshot(layer_id, layer_type, merged, _rounded(pos), {})))
+        return layer_id
+
+    def remove(self, layer_ids: list[str], edges: list[tuple[str, str]] = ()) -> None:
+        layer_ids = [n for n in layer_ids if self.graph.has_layer(n)]
+        edges = [e for e in edges if self.graph.has_connection(*e)
+                 and e[0] not in layer_ids and e[1] not in layer_ids]
+        if layer_ids or edges:
+            self.undo_stack.push(commands.RemoveItems(self.graph, layer_ids, edges))
+
+    def connect(self, source: str, target: str) -> None:
+        """Raises GraphError with the reason when the connection is not allowed."""
+        reason = connection_refusal(self.graph, source, target)
+        if reason:
+            raise GraphError(reason)
+        self.undo_stack.push(commands.Connect(self.graph, source, target))
+
+    def disconnect(self, source: str, target: str) -> None:
+        self.remove([], [(source, target)])
+
+    def set_params(self, layer_id: str, params: dict[str, Any], text: str = "") -> None:
+        if params != self.graph.params(layer_id):
+            self.undo_stack.push(commands.SetParams(self.graph, layer_id, params, text))
+
+    def set_param(self, layer_id: str, name: str, value: Any) -> None:
+        """Coerce through the layer's schema; raises ParamError (value refused) when invalid."""
+        param = get_spec(self.graph.layer_type(layer_id)).param(name)
+        coerced = param.coerce(value)
+        params = self.graph.params(layer_id) | {name: coerced}
+        self.set_params(layer_id, params, f"Set {param.label.lower()} of '{layer_id}'")
+
+    def move_layers(self, positions: dict[str, tuple[float, float]], text: str = "") -> None:
+        moved = {n: _rounded(p) for n, p in positions.items()
+                 if self.graph.has_layer(n) and _rounded(p) != self.graph.position(n)}
+        if moved:
+            self.undo_stack.push(commands.MoveLayers(self.graph, moved, text))
+
+    def rename(self, old: str, new: str) -> None:
+        """Raises GraphError (invalid or taken id) before anything changes."""
+        new = new.strip()
+        if new == old:
+            return
+        if not ID_PATTERN.match(new):
+            raise GraphError(f"'{new}' is not a valid layer id: use letters, digits and _, "
+                             "starting with a letter (at most 64 characters).")
+        if self.graph.has_layer(new):
+            raise GraphError(f"A layer named '{new}' already exists.")
+        self.undo_stack.push(commands.Rename(self.graph, old, new))
+
+    def set_weights(self, layer_id: str, weights: dict[str, np.ndarray] | None,
+                    text: str = "") -> None:
+        self.undo_stack.push(commands.SetWeights(self.graph, layer_id, weights, text))
+
+    def reset_weights(self, layer_id: str) -> None:
+        if self.graph.weights(layer_id):
+            self.set_weights(layer_id, None, f"Reset weights of '{layer_id}'")
+
+    def paste(self, fragment: clipboard.Fragment, offset: tuple[float, float],
+              text: str = "Paste") -> list[str]:
+        """Add a copied fragment with fresh ids, shifted by ``offset``; returns the new ids."""
+        if not fragment.layers:
+            return []
+        taken = set(self.graph.layer_ids())
+        renames = {}
+        for layer in fragment.layers:
+            renames[layer.layer_id] = _fresh_id(layer.layer_id, taken)
+            taken.add(renames[layer.layer_id])
+        macro = commands.Macro(f"{text} {len(fragment.layers)} layer"
+                               f"{'s' if len(fragment.layers) != 1 else ''}")
+        for layer in fragment.layers:
+            pos = _rounded((layer.pos[0] + offset[0], layer.pos[1] + offset[1]))
+            macro.add(commands.AddLayer(self.graph, LayerSnapshot(
+                renames[layer.layer_id], layer.layer_type, layer.params, pos, layer.weights)))
+        for u, v in fragment.connections:
+            macro.add(commands.Connect(self.graph, renames[u], renames[v]))
+        self.undo_stack.push(macro)
+        return [renames[l.layer_id] for l in fragment.layers]
+
+    def set_training(self, settings: TrainingSettings) -> None:
+        if settings != self._network.training:
+            self.undo_stack.push(commands.SetNetworkField(self, "training", settings,
+                                                          "Change training settings"))
+
+    def set_dataset(self, spec: DatasetSpec) -> None:
+        if spec != self._network.dataset:
+            self.undo_stack.push(commands.SetNetworkField(self, "dataset", spec, "Change dataset"))
+
+    def set_info(self, name: str | None = None, description: str | None = None) -> None:
+        for field, value in (("name", name), ("description", description)):
+            if value is not None and value != getattr(self._network, field):
+                self.undo_stack.push(commands.SetNetworkField(self, field, value))
+
+    # ----- weights shown live during training (no undo step per update) ------------------
+    def begin_live_weights(self) -> None:
+        """Remember every layer's weights before a run pushes values with `set_live_weights`."""
+        self._live_before = {n: self.graph.weights(n) for n in self.graph.layer_ids()}
+
+    def set_live_weights(self, weights: dict[str, dict[str, np.ndarray]]) -> None:
+        """Show intermediate weights on the canvas without an undo step (cheap, call at ~10 Hz)."""
+        for layer_id, values in weights.items():
+            if self.graph.has_layer(layer_id):
+                self.graph.set_weights(layer_id, values)
+
+    def commit_live_weights(self, text: str = "Train") -> None:
+        """Turn the whole run into one undo step (undo restores the weights before the run)."""
+        if self._live_before is None:
+            return
+        before, self._live_before = self._live_before, None
+        after = {n: self.graph.weights(n) for n in before if self.graph.has_layer(n)}
+        self.undo_stack.push(commands.SetManyWeights(self.graph, before, after, text))
+
+    def cancel_live_weights(self) -> None:
+        if self._live_before is not None:
+            self.set_live_weights(self._live_before)
+            self._live_before = None
+
+
+def _rounded(pos: tuple[float, float]) -> tuple[float, float]:
+    """Whole-pixel positions keep files tidy and make 'did it move?' comparisons exact."""
+    return (float(round(pos[0])), float(round(pos[1])))
+
+
+def _fresh_id(wanted: str, taken: set[str]) -> str:
+    """Keep the copied id when it is free (cut + paste), else number it like graph.unique_id."""
+    if wanted not in taken:
+        return wanted
+    stem = re.sub(r"_\d+$", "", wanted)
+    n = 1
+    while f"{stem}_{n}" in taken:
+        n += 1
+    return f"{stem}_{n}"

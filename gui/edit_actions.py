@@ -1,0 +1,160 @@
+"""Edit operations on the canvas selection: delete, cut/copy/paste, duplicate, rename, select all,
+auto layout, and the canvas context menus.
+
+Each operation reads the selection from the scene, asks the Document for one undo step, and
+explains refusals (never a silent no-op when the user asked for something that cannot happen).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import networkx as nx
+from PySide6.QtCore import QObject, QPointF, Signal
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QGraphicsItem, QMenu, QWidget
+
+from core.graph import GraphError
+from gui import clipboard, dialogs
+from gui.canvas.edges import EdgeItem
+from gui.canvas.items import LayerItem
+from gui.canvas.layout import layered_positions
+from gui.canvas.scene import NetworkScene
+from gui.canvas.view import CanvasView
+from gui.document import Document
+
+PASTE_STEP = 40.0
+
+
+class EditActions(QObject):
+    message_posted = Signal(str)
+
+    def __init__(self, window: QWidget, document: Document, scene: NetworkScene,
+                 view: CanvasView) -> None:
+        super().__init__(window)
+        self.window, self.document, self.scene, self.view = window, document, scene, view
+        self._paste_count = 0
+        self.actions: dict[str, QAction] = {}  # filled by gui.actions; used by context menus
+
+    # ----- delete / clipboard ------------------------------------------------------------
+    def delete(self) -> None:
+        layers, edges = self.scene.selected_layer_ids(), self.scene.selected_edges()
+        if not layers and not edges:
+            self.message_posted.emit("Nothing selected to delete.")
+            return
+        self.document.remove(layers, edges)
+
+    def copy(self) -> bool:
+        layers = self.scene.selected_layer_ids()
+        if not layers:
+            self.message_posted.emit("Select layers to copy.")
+            return False
+        fragment = clipboard.capture(self.document.graph, layers)
+        QGuiApplication.clipboard().setMimeData(clipboard.to_mime(fragment))
+        self._paste_count = 0
+        self.message_posted.emit(f"Copied {len(layers)} layer{'s' if len(layers) != 1 else ''}.")
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.document.remove(self.scene.selected_layer_ids(), self.scene.selected_edges())
+
+    def paste(self) -> list[str]:
+        fragment = clipboard.from_mime(QGuiApplication.clipboard().mimeData())
+        if fragment is None or not fragment.layers:
+            self.message_posted.emit("The clipboard holds no NeuroCanvas layers.")
+            return []
+        self._paste_count += 1
+        step = PASTE_STEP * self._paste_count
+        return self._add_fragment(fragment, (step, step), "Paste")
+
+    def duplicate(self) -> list[str]:
+        layers = self.scene.selected_layer_ids()
+        if not layers:
+            self.message_posted.emit("Select layers to duplicate.")
+            return []
+        fragment = clipboard.capture(self.document.graph, layers)
+        return self._add_fragment(fragment, (PASTE_STEP, PASTE_STEP), "Duplicate")
+
+    def _add_fragment(self, fragment: clipboard.Fragment, offset: tuple[float, float],
+                      text: str) -> list[str]:
+        new_ids = self.document.paste(fragment, offset, text)
+        self.scene.select_layers(new_ids)
+        return new_ids
+
+    # ----- rename / select / layout ------------------------------------------------------
+    def rename(self, layer_id: str | None = None) -> bool:
+        if layer_id is None:
+            selected = self.scene.selected_layer_ids()
+            if len(selected) != 1:
+                self.message_posted.emit("Select one layer to rename.")
+                return False
+            layer_id = selected[0]
+        new = dialogs.ask_text(self.window, "Rename layer", f"New id for '{layer_id}':", layer_id)
+        if new is None:
+            return False
+        try:
+            self.document.rename(layer_id, new)
+        except GraphError as exc:
+            dialogs.show_warning(self.window, "Cannot rename layer", str(exc))
+            return False
+        return True
+
+    def select_all(self) -> None:
+        for item in self.scene.items():
+            if isinstance(item, (LayerItem, EdgeItem)):
+                item.setSelected(True)
+
+    def auto_layout(self) -> None:
+        graph = self.document.graph
+        if not graph.layer_ids():
+            return
+        try:
+            positions = layered_positions(graph.nx, self.scene.card_sizes(),
+                                          {n: graph.position(n) for n in graph.layer_ids()},
+                                          self._layout_origin())
+        except nx.NetworkXUnfeasible:
+            self.message_posted.emit("Auto layout needs a network without cycles.")
+            return
+        self.document.move_layers(positions, "Auto layout")
+        self.view.fit_to_view()
+
+    def _layout_origin(self) -> tuple[float, float]:
+        rect = self.scene.layers_rect()
+        return (rect.left(), rect.center().y()) if not rect.isNull() else (0.0, 0.0)
+
+    # ----- context menus -----------------------------------------------------------------
+    def context_menu(self, item: QGraphicsItem | None, scene_pos: QPointF) -> QMenu:
+        menu = QMenu(self.window)
+        if isinstance(item, LayerItem):
+            self._layer_menu(menu, item.layer_id)
+        elif isinstance(item, EdgeItem):
+            menu.addAction("Delete connection", self.delete)
+        else:
+            menu.addAction("Paste here", self.paste)
+            menu.addSeparator()
+            for name in ("auto_layout", "fit", "select_all"):
+                if name in self.actions:
+                    menu.addAction(self.actions[name])
+        return menu
+
+    def _layer_menu(self, menu: QMenu, layer_id: str) -> None:
+        menu.addAction("Rename…", lambda: self.rename(layer_id))
+        for name in ("duplicate", "copy", "cut", "delete"):
+            if name in self.actions:
+                menu.addAction(self.actions[name])
+        menu.addSeparator()
+        neurons = menu.addAction("Show neurons")
+        neurons.setCheckable(True)
+        neurons.setChecked(self.scene.shows_neurons(layer_id))
+        neurons.setEnabled(self.scene.can_show_neurons(layer_id))
+        if not neurons.isEnabled():
+            neurons.setToolTip("Only Dense and Input layers with at most 16 neurons")
+        neurons.toggled.connect(_bind(self.scene.set_layer_neurons, layer_id))
+        if self.document.graph.layer_type(layer_id) == "Dense":
+            reset = menu.addAction("Reset weights", lambda: self.document.reset_weights(layer_id))
+            reset.setEnabled(bool(self.document.graph.weights(layer_id)))
+
+
+def _bind(function: Callable[[str, bool], None], layer_id: str) -> Callable[[bool], None]:
+    return lambda on: function(layer_id, on)

@@ -1,0 +1,62 @@
+"""Fixtures for the GUI tests: an isolated main window, and no modal dialog can ever block.
+
+Every static dialog helper is replaced by one that fails the test; a test that expects a dialog
+monkeypatches it again with the answer it wants.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from gui import dialogs
+
+QStandardPaths.setTestModeEnabled(True)
+
+
+def _unexpected(*args, **kwargs):
+    texts = [a for a in args if isinstance(a, str)]
+    raise AssertionError(f"unexpected modal dialog: {texts[:2]}")
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch):
+    for name in ("question", "critical", "warning", "information"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(_unexpected))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(_unexpected))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(_unexpected))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(_unexpected))
+    monkeypatch.setattr(dialogs, "ask_recover", _unexpected)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, settings):
+    """Factory: MainWindow with temporary settings/autosave; closed (without prompting) after."""
+    from gui.main_window import MainWindow
+    windows = []
+
+    def make(autosave_interval_ms: int = 3_600_000, autosave_dir=None):
+        window = MainWindow(settings, autosave_dir=autosave_dir or tmp_path / "autosave",
+                            autosave_interval_ms=autosave_interval_ms)
+        window.resize(1200, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.document.undo_stack.setClean()
+        window.close()
+        window.deleteLater()
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()

@@ -1,0 +1,82 @@
+"""Startup: the first paint never waits for PyTorch; torch is then imported in the background."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FIRST_PAINT = r"""
+import json, sys, tempfile
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from gui.app import create_application
+from gui.main_window import MainWindow
+app = create_application()
+tmp = tempfile.mkdtemp()
+window = MainWindow(QSettings(tmp + "/s.ini", QSettings.Format.IniFormat), autosave_dir=tmp)
+window.open_initial(None)
+window.show()
+for _ in range(5):
+    app.processEvents()
+window.grab()
+heavy = sorted(m for m in ("torch", "core.compiler", "core.training", "pyqtgraph")
+               if m in sys.modules)
+report = {"heavy": heavy, "title": window.windowTitle(), "app": app.applicationName(),
+          "layers": sorted(window.document.graph.layer_ids())}
+window.start_background_imports()
+report["label_while_loading"] = window.torch_label.text()
+import time
+deadline = time.monotonic() + 90
+while window.torch_label.text() != "PyTorch ready" and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+report["label_after"] = window.torch_label.text()
+report["torch_loaded"] = "torch" in sys.modules
+window.document.undo_stack.setClean()
+window.close()
+print(json.dumps(report))
+"""
+
+
+def test_no_torch_before_first_paint_then_background_import():
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-c", FIRST_PAINT], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["heavy"] == [], f"imported before the first paint: {report['heavy']}"
+    assert report["app"] == "NeuroCanvas"
+    assert report["title"].startswith("xor.json (example)") and "NeuroCanvas" in report["title"]
+    assert report["layers"] == ["hidden", "input", "output", "prob"]
+    assert report["label_while_loading"] == "Loading PyTorch…"
+    assert report["label_after"] == "PyTorch ready" and report["torch_loaded"]
+
+
+def test_pinned_pyside_survives_many_void_calls():
+    """PySide6 6.12.0 on Python < 3.12 leaks a reference to None/True on every void call and
+    aborts the interpreter after a few thousand ("none_dealloc"); pyproject.toml pins 6.11.3,
+    which does not. Run in a subprocess: a regression would abort the interpreter."""
+    code = ("from PySide6.QtWidgets import QApplication, QGraphicsRectItem\n"
+            "app = QApplication([])\nitem = QGraphicsRectItem()\n"
+            "for _ in range(200_000):\n    item.setPos(1, 2)\n    item.isSelected()\n"
+            "print('ok')\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+def test_add_panel_dock_lists_the_panel_in_the_view_menu(window):
+    from PySide6.QtWidgets import QLabel
+    dock = window.add_panel_dock("Training", QLabel("plots"))
+    QApplication.processEvents()
+    assert dock.toggleViewAction() in window.panels_menu.actions()
+    assert window.tabifiedDockWidgets(dock) == [window.docks["Problems"]]
+    assert window.docks["Training"] is dock
