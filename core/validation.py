@@ -131,8 +131,8 @@ def _check_connectivity(graph: NetworkGraph, report: ValidationReport) -> None:
     useful = nx.ancestors(graph.nx, report.output_id) | {report.output_id} \
         if report.output_id else set()
     for node in graph.topological_order():
-        if node not in report.params:
-            continue
+        if node not in report.params or report.problems_for(node):
+            continue  # one message per layer: a second Input is not also "unconnected"
         spec = get_spec(graph.layer_type(node))
         count = len(graph.inputs_of(node))
         name = describe(graph, node)

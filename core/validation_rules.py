@@ -63,7 +63,7 @@ def check_losses_and_activations(graph: NetworkGraph, report: "ValidationReport"
                          "scores (logits) and applies softmax itself: set its activation to linear "
                          "(or delete the Softmax layer).")
     if loss == "bce" and activation not in ("sigmoid", None) and last is not None:
-        report.add(out, f"Binary cross-entropy expects probabilities between 0 and 1, but {describe(graph, last)} "
+        report.add(last, f"Binary cross-entropy expects probabilities between 0 and 1, but {describe(graph, last)} "
                         f"uses a {activation} activation: set it to sigmoid.")
     _check_step_neurons(graph, report, optimizer)
 

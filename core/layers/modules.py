@@ -26,12 +26,19 @@ class Step(nn.Module):
         return heaviside(x)
 
 
+class Softmax(nn.Module):
+    """Softmax over features (vectors, and each step of a sequence) or over channels (images)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(x, dim=1 if x.dim() in (2, 4) else -1)
+
+
 def make_activation(name: str, slope: float = 0.01) -> nn.Module:
     """The activation module for a Dense/Conv option or an activation layer."""
     factories = {
         "linear": nn.Identity, "step": Step, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
         "relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(slope), "prelu": nn.PReLU,
-        "gelu": nn.GELU, "softmax": lambda: nn.Softmax(dim=-1),
+        "gelu": nn.GELU, "softmax": Softmax,
     }
     return factories[name]()
 

@@ -493,3 +493,16 @@ def test_dropout_in_training_zeroes_or_rescales(graph_of):
     np.testing.assert_allclose(y[kept].detach().numpy(), 2 * x.detach()[kept].numpy(), rtol=1e-6)
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), 2.0 * kept.numpy())
+
+
+def test_softmax_on_images_normalises_over_channels():
+    """For C×H×W inputs the probabilities are per pixel across channels, not across the width."""
+    import torch
+
+    from core.layers.modules import Softmax
+    x = torch.randn(2, 3, 4, 5)
+    out = Softmax()(x)
+    torch.testing.assert_close(out.sum(dim=1), torch.ones(2, 4, 5))
+    torch.testing.assert_close(out, torch.softmax(x, dim=1))
+    seq = torch.randn(2, 6, 3)
+    torch.testing.assert_close(Softmax()(seq), torch.softmax(seq, dim=-1))

@@ -88,7 +88,7 @@ RULES = {
          ("out", "Output", {"loss": "cross_entropy"})],
         None, "adam", "d", ["Dense 'd' applies Softmax", "set its activation to linear"]),
     "bce_without_sigmoid": ([IN, ("d", "Dense", {"units": 1}), ("out", "Output", {"loss": "bce"})],
-                            None, "adam", "out",
+                            None, "adam", "d",
                             ["Binary cross-entropy expects probabilities",
                              "Dense 'd' uses a linear activation", "set it to sigmoid"]),
     "step_with_adam": ([IN, ("d", "Dense", {"activation": "step"}), OUT], None, "adam", "d",
