@@ -108,7 +108,7 @@ def cmd_inspect(network: Network, args: argparse.Namespace, out: TextIO, err: Te
     if args.sample is not None and not 0 <= args.sample < n:
         print(f"error: --sample must be between 0 and {n - 1}", file=err)
         return 2
-    rows = [args.sample] if args.sample is not None else trainer._batches()[0].tolist()
+    rows = [args.sample] if args.sample is not None else trainer.first_batch_rows()
     trace = trace_step(run.model, run.dataset.x_train[rows], run.dataset.y_train[rows], run.loss,
                        network.training, sample_indices=rows)
     if args.json:

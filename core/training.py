@@ -140,6 +140,10 @@ class Trainer:
         self.optimizer.step()
         return value, output.detach()
 
+    def first_batch_rows(self) -> list[int]:
+        """Row indices of the batch a fresh run takes first (what inspection traces by default)."""
+        return self._batches()[0].tolist()
+
     def _batches(self) -> list[torch.Tensor]:
         n, size = len(self.x_train), self.batch_size()
         order = torch.randperm(n, generator=self.generator) if self.settings.shuffle \

@@ -1,0 +1,103 @@
+"""'Check my answer': pick a quantity of the selected neuron, type your number, get a verdict.
+
+The verdict (and the hint when the number is off) comes from the Qt-free `answers` module; this
+widget only collects the input and shows the text. No dialogs: everything happens inline.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from gui.inspector.answers import (DEFAULT_ATOL, DEFAULT_RTOL, Quantity, Verdict, check,
+                                   parse_number)
+
+GOOD_STYLE = "color: #188038;"
+BAD_STYLE = "color: #c5221f;"
+
+
+class AnswerBox(QGroupBox):
+    answered = Signal(object)  # Verdict
+    reveal_requested = Signal()
+    hide_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Check my answer", parent)
+        self.rtol, self.atol = DEFAULT_RTOL, DEFAULT_ATOL
+        self.quantities: list[Quantity] = []
+        self.facts = None
+        self.hide_check = QCheckBox("Hide values until I answer")
+        self.hide_check.setToolTip("Work each stage out by hand first: its results stay hidden "
+                                   "until you check an answer or press Reveal")
+        self.hide_check.toggled.connect(self.hide_toggled)
+        self.quantity_combo = QComboBox()
+        self.quantity_combo.setMinimumContentsLength(10)
+        self.answer_edit = QLineEdit(placeholderText="your value")
+        self.answer_edit.returnPressed.connect(self.check_answer)
+        self.check_button = QPushButton("Check")
+        self.check_button.clicked.connect(self.check_answer)
+        self.reveal_button = QPushButton("Reveal")
+        self.reveal_button.clicked.connect(self.reveal_requested)
+        self.verdict_label = QLabel(wordWrap=True)
+        self._layout()
+        self.set_tolerance(DEFAULT_RTOL, DEFAULT_ATOL)
+        self.set_quantities([], None)
+
+    def _layout(self) -> None:
+        row = QHBoxLayout()
+        row.addWidget(self.quantity_combo, 2)
+        row.addWidget(self.answer_edit, 2)
+        row.addWidget(self.check_button)
+        row.addWidget(self.reveal_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.hide_check)
+        layout.addLayout(row)
+        layout.addWidget(self.verdict_label)
+
+    def set_tolerance(self, rtol: float, atol: float) -> None:
+        """An answer matches when |yours − traced| ≤ max(atol, rtol·|traced|)."""
+        self.rtol, self.atol = rtol, atol
+        self.check_button.setToolTip(f"Matches when within {rtol:g} relative or {atol:g} absolute "
+                                     "of the traced value")
+
+    def set_quantities(self, quantities: list[Quantity], facts) -> None:
+        """Offer this stage's quantities; keep the chosen one when it is offered again."""
+        previous = self.quantity_combo.currentData()
+        self.quantities, self.facts = quantities, facts
+        self.quantity_combo.blockSignals(True)
+        self.quantity_combo.clear()
+        for q in quantities:
+            self.quantity_combo.addItem(q.label, q.key)
+        index = self.quantity_combo.findData(previous)
+        self.quantity_combo.setCurrentIndex(max(0, index))
+        self.quantity_combo.blockSignals(False)
+        enabled = bool(quantities)
+        for widget in (self.quantity_combo, self.answer_edit, self.check_button):
+            widget.setEnabled(enabled)
+        self.answer_edit.setPlaceholderText("your value" if enabled else "nothing to check here")
+        self.verdict_label.clear()
+
+    def select_quantity(self, key: str) -> bool:
+        index = self.quantity_combo.findData(key)
+        if index >= 0:
+            self.quantity_combo.setCurrentIndex(index)
+        return index >= 0
+
+    def check_answer(self) -> Verdict | None:
+        index = self.quantity_combo.currentIndex()
+        if not self.quantities or index < 0:
+            return None
+        user = parse_number(self.answer_edit.text())
+        if user is None:
+            self._show("Type a number, e.g. 0.25 or −1.5.", BAD_STYLE)
+            return None
+        verdict = check(self.quantities[index], user, self.facts, self.rtol, self.atol)
+        self._show(verdict.message, GOOD_STYLE if verdict.correct else BAD_STYLE)
+        self.answered.emit(verdict)
+        return verdict
+
+    def _show(self, text: str, style: str) -> None:
+        self.verdict_label.setStyleSheet(style)
+        self.verdict_label.setText(text)

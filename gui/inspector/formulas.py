@@ -1,0 +1,363 @@
+"""Textbook formulas for one neuron, written out with the real numbers of a traced step.
+
+Pure functions on numpy arrays (no Qt, no torch, no core import) so that every line a student
+reads can be unit-tested: ``z = 0.6×7 + 0.25×(−3) + 0.15×2 = 3.75``, ``a = σ(3.75) = 0.97702``,
+``δ = ∂L/∂a × σ'(z) = …``, ``w₁ ← w₁ − η·∂L/∂w₁ = …``. The numbers on the right of each ``=`` are
+the traced values (autograd's), never recomputed here, so the text and the tables always agree.
+
+For a batch, the forward and δ lines use the first sample; parameter gradients are sums over the
+batch of per-sample terms (δ already carries the 1/N of a mean loss), and the text says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_TERMS = 8  # longer sums are abbreviated: "w₁x₁ + w₂x₂ + … + w₆₄x₆₄ (64 terms)"
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+ACTIVATION_NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
+                    "prelu": "PReLU", "gelu": "GELU", "step": "H", "softmax": "softmax",
+                    "linear": "identity"}
+ADAPTIVE_TEXT = {
+    "adam": ("Adam keeps running averages of the gradient (m) and of its square (v), so the simple "
+             "rule w ← w − η·∂L/∂w does not apply. On the first step of a fresh Adam, m̂ = g and "
+             "v̂ = g², so each weight moves by about η against the sign of its gradient."),
+    "rmsprop": ("RMSprop divides the gradient by a running average of its square, so the simple "
+                "rule w ← w − η·∂L/∂w does not apply."),
+    "momentum": ("SGD with momentum moves along a velocity, a running sum of past gradients, so "
+                 "the simple rule w ← w − η·∂L/∂w does not apply in general."),
+}
+
+
+def fmt(value: float, digits: int = 5) -> str:
+    """A number as a textbook prints it: 5 significant digits, a real minus sign, no '-0'."""
+    value = float(value)
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
+    return text.replace("-", "−")
+
+
+def factor(value: float) -> str:
+    """A factor inside a product: negatives in parentheses, ``0.25×(−3)``."""
+    text = fmt(value)
+    return f"({text})" if text.startswith("−") else text
+
+
+def sub(index: int) -> str:
+    """1-based subscript for the index-th input: sub(0) == '₁'."""
+    return str(index + 1).translate(_SUBSCRIPTS)
+
+
+def _join_terms(terms: list[str]) -> str:
+    if len(terms) <= MAX_TERMS:
+        return " + ".join(terms)
+    return " + ".join(terms[:3]) + " + … + " + terms[-1] + f" ({len(terms)} terms)"
+
+
+@dataclass(frozen=True)
+class NeuronFacts:
+    """Everything the trace recorded about one Dense unit; arrays over the batch are (N,)."""
+
+    unit: int
+    activation: str
+    x: np.ndarray  # (N, F) the layer's inputs
+    w: np.ndarray  # (F,) the weights into this unit, before the update
+    b: float | None
+    z: np.ndarray  # (N,)
+    a: np.ndarray  # (N,)
+    z_row: np.ndarray  # (K,) every unit's z for sample 1 (softmax needs them all)
+    a_row: np.ndarray
+    alpha: float = 0.01  # negative slope of LeakyReLU / PReLU
+    grad_a: np.ndarray | None = None  # (N,) ∂L/∂a
+    grad_a_row: np.ndarray | None = None  # (K,) sample 1
+    delta: np.ndarray | None = None  # (N,) ∂L/∂z
+    grad_w: np.ndarray | None = None  # (F,) ∂L/∂w, summed over the batch
+    grad_b: float | None = None
+    optimizer: str = "sgd"
+    momentum: float = 0.0
+    learning_rate: float | None = None
+    w_after: np.ndarray | None = None
+    b_after: float | None = None
+    target: np.ndarray | None = None  # (N,) y for this unit (perceptron rule)
+    l1: float = 0.0
+    l2: float = 0.0
+
+    @property
+    def batch(self) -> int:
+        return int(self.x.shape[0])
+
+
+# ----- forward ---------------------------------------------------------------------------------
+def z_expression(x: np.ndarray, w: np.ndarray, b: float | None) -> str:
+    """'0.6×7 + 0.25×(−3) + 0.15×2 + 0': one term per input, then the bias when there is one."""
+    terms = [f"{factor(wi)}×{factor(xi)}" for wi, xi in zip(w, x)]
+    if b is not None:
+        terms.append(factor(b))
+    return _join_terms(terms)
+
+
+def activation_line(name: str, z: float, a: float, alpha: float = 0.01,
+                    z_row: np.ndarray | None = None, unit: int = 0) -> str:
+    """'a = σ(3.75) = 0.97702', with the activation written by name."""
+    zs, as_ = fmt(z), fmt(a)
+    if name == "sigmoid":
+        return f"a = σ({zs}) = {as_}"
+    if name == "tanh":
+        return f"a = tanh({zs}) = {as_}"
+    if name == "relu":
+        return f"a = ReLU(z) = max(0, {zs}) = {as_}"
+    if name in ("leaky_relu", "prelu"):
+        label = "LeakyReLU" if name == "leaky_relu" else "PReLU"
+        rule = zs if z > 0 else f"{fmt(alpha)}×{factor(z)}"
+        return f"a = {label}({zs}) = {rule} = {as_}   (z if z > 0, else {fmt(alpha)}·z)"
+    if name == "step":
+        return f"a = H({zs}) = {as_}   (step: H(z) = 1 if z ≥ 0, else 0)"
+    if name == "gelu":
+        return f"a = GELU(z) = z·Φ(z) = {factor(z)}×Φ({zs}) = {as_}"
+    if name == "softmax":
+        return _softmax_line(z_row if z_row is not None else np.array([z]), unit, a)
+    return f"a = z = {as_}   (linear: no activation)"
+
+
+def _softmax_line(z_row: np.ndarray, unit: int, a: float) -> str:
+    exps = [f"e^{factor(v)}" for v in z_row]
+    denominator = " + ".join(exps) if len(exps) <= 4 else f"Σₖ e^zₖ ({len(exps)} terms)"
+    return (f"a{sub(unit)} = softmax(z){sub(unit)} = e^z{sub(unit)} / Σₖ e^zₖ = "
+            f"{exps[unit]} / ({denominator}) = {fmt(a)}")
+
+
+def forward_lines(f: NeuronFacts) -> list[str]:
+    """z written out term by term with the first sample's inputs, then the activation."""
+    lines = []
+    if f.batch > 1:
+        lines.append(f"Sample 1 of the batch of {f.batch}:")
+    expression = z_expression(f.x[0], f.w, f.b)
+    lines.append(f"z = {expression} = {fmt(f.z[0])}")
+    lines.append(activation_line(f.activation, f.z[0], f.a[0], f.alpha, f.z_row, f.unit))
+    return lines
+
+
+# ----- backward --------------------------------------------------------------------------------
+def derivative(name: str, z: float, a: float, alpha: float = 0.01) -> tuple[str, float]:
+    """The activation's derivative as a formula with numbers, and its value (not for softmax)."""
+    if name == "sigmoid":
+        return f"σ'(z) = a(1 − a) = {fmt(a)}×(1 − {fmt(a)})", a * (1 - a)
+    if name == "tanh":
+        return f"tanh'(z) = 1 − a² = 1 − {factor(a)}²", 1 - a * a
+    if name == "relu":
+        return "ReLU'(z) = (1 if z > 0 else 0)", 1.0 if z > 0 else 0.0
+    if name in ("leaky_relu", "prelu"):
+        return f"a'(z) = (1 if z > 0 else {fmt(alpha)})", 1.0 if z > 0 else alpha
+    if name == "step":
+        return "H'(z) (a step is flat: no gradient flows through it)", 0.0
+    if name == "gelu":
+        phi = 0.5 * (1 + math.erf(z / math.sqrt(2)))
+        density = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+        return "GELU'(z) = Φ(z) + z·φ(z)", phi + z * density
+    return "a'(z) (linear)", 1.0
+
+
+def derivative_symbol(name: str) -> str:
+    return {"sigmoid": "σ'(z)", "tanh": "tanh'(z)", "relu": "ReLU'(z)", "step": "H'(z)",
+            "gelu": "GELU'(z)"}.get(name, "a'(z)")
+
+
+def delta_line(f: NeuronFacts) -> str:
+    """δ = ∂L/∂z for sample 1, by the chain rule through the activation."""
+    g, delta = f.grad_a[0], f.delta[0]
+    if f.activation == "softmax":
+        return (f"δ = ∂L/∂z{sub(f.unit)} = a{sub(f.unit)}·(∂L/∂a{sub(f.unit)} − Σₖ aₖ·∂L/∂aₖ) = "
+                f"{factor(f.a[0])}×({fmt(g)} − {factor(float(f.a_row @ f.grad_a_row))}) = "
+                f"{fmt(delta)}")
+    text, value = derivative(f.activation, f.z[0], f.a[0], f.alpha)
+    return (f"{text} = {fmt(value)}\n"
+            f"δ = ∂L/∂z = ∂L/∂a × {derivative_symbol(f.activation)} = {factor(g)}×{factor(value)}"
+            f" = {fmt(delta)}")
+
+
+def weight_gradient_line(f: NeuronFacts, i: int) -> str:
+    """∂L/∂wᵢ = δ × xᵢ (one sample) or Σₙ δₙ·xᵢₙ (a batch), plus any weight penalty."""
+    name = f"∂L/∂w{sub(i)}"
+    if f.batch == 1:
+        text = f"{name} = δ × x{sub(i)} = {factor(f.delta[0])}×{factor(f.x[0, i])}"
+    else:
+        terms = [f"{factor(d)}×{factor(xn)}" for d, xn in zip(f.delta, f.x[:, i])]
+        shown = _join_terms(terms) if f.batch <= 4 else f"sum of {f.batch} terms"
+        text = f"{name} = Σₙ δₙ·x{sub(i)}ₙ = {shown}"
+    return text + _penalty_text(f, i) + f" = {fmt(f.grad_w[i])}"
+
+
+def _penalty_text(f: NeuronFacts, i: int) -> str:
+    parts = []
+    if f.l2:
+        parts.append(f" + 2·{fmt(f.l2)}×{factor(f.w[i])}")
+    if f.l1:
+        parts.append(f" + {fmt(f.l1)}×sign({fmt(f.w[i])})")
+    return "".join(parts)
+
+
+def bias_gradient_line(f: NeuronFacts) -> str:
+    if f.batch == 1:
+        return f"∂L/∂b = δ = {fmt(f.grad_b)}"
+    return f"∂L/∂b = Σₙ δₙ = {fmt(f.grad_b)}"
+
+
+def backward_lines(f: NeuronFacts) -> list[str]:
+    lines = []
+    if f.batch > 1:
+        lines.append(f"∂L/∂a and δ for sample 1; parameter gradients are sums over the {f.batch} "
+                     "samples (δ already includes the 1/N of a mean loss).")
+    lines += [f"∂L/∂a = {fmt(f.grad_a[0])}   (arrives from the next layer)", delta_line(f)]
+    lines += [weight_gradient_line(f, i) for i in range(min(len(f.w), MAX_TERMS))]
+    if len(f.w) > MAX_TERMS:
+        lines.append(f"… and {len(f.w) - MAX_TERMS} more weights (see the ∂L/∂W table)")
+    if f.b is not None and f.grad_b is not None:
+        lines.append(bias_gradient_line(f))
+    return lines
+
+
+# ----- update ----------------------------------------------------------------------------------
+def update_kind(optimizer: str, momentum: float) -> str:
+    """'sgd' (plain gradient descent), 'perceptron', or the key of an ADAPTIVE_TEXT entry."""
+    if optimizer == "sgd":
+        return "momentum" if momentum > 0 else "sgd"
+    return optimizer
+
+
+def sgd_line(name: str, before: float, lr: float, grad: float, after: float, gname: str) -> str:
+    return (f"{name} ← {name} − η·{gname} = {fmt(before)} − {fmt(lr)}×{factor(grad)} = "
+            f"{fmt(after)}")
+
+
+def perceptron_line(name: str, before: float, lr: float, f: NeuronFacts, x: np.ndarray | None,
+                    after: float) -> str:
+    """w ← w + η(y − ŷ)x, with the numbers of a single sample or summed over the batch."""
+    input_text = f"x{name[1:]}" if x is not None else ""
+    rule = f"{name} ← {name} + η(y − ŷ){input_text}"
+    if f.batch == 1:
+        error = f"({fmt(f.target[0])} − {fmt(f.a[0])})"
+        times = f"×{factor(x[0])}" if x is not None else ""
+        return f"{rule} = {fmt(before)} + {fmt(lr)}×{error}{times} = {fmt(after)}"
+    return f"{rule}, summed over the {f.batch} samples: {fmt(before)} → {fmt(after)}"
+
+
+def update_lines(f: NeuronFacts) -> list[str]:
+    kind = update_kind(f.optimizer, f.momentum)
+    lr = f.learning_rate or 0.0
+    count = min(len(f.w), MAX_TERMS)
+    lines = [f"Learning rate η = {fmt(lr)}"]
+    for i in range(count):
+        name = f"w{sub(i)}"
+        if kind == "sgd":
+            lines.append(sgd_line(name, f.w[i], lr, f.grad_w[i], f.w_after[i], f"∂L/∂{name}"))
+        elif kind == "perceptron":
+            lines.append(perceptron_line(name, f.w[i], lr, f, f.x[:, i], f.w_after[i]))
+        else:
+            lines.append(f"{name}: {fmt(f.w[i])} → {fmt(f.w_after[i])}   "
+                         f"(change {fmt(f.w_after[i] - f.w[i])})")
+    if len(f.w) > MAX_TERMS:
+        lines.append(f"… and {len(f.w) - MAX_TERMS} more weights (see the tables)")
+    if f.b is not None and f.b_after is not None:
+        lines.append(_bias_update_line(f, kind, lr))
+    if kind in ADAPTIVE_TEXT:
+        lines.append(ADAPTIVE_TEXT[kind])
+    return lines
+
+
+def _bias_update_line(f: NeuronFacts, kind: str, lr: float) -> str:
+    if kind == "sgd":
+        return sgd_line("b", f.b, lr, f.grad_b, f.b_after, "∂L/∂b")
+    if kind == "perceptron":
+        return perceptron_line("b", f.b, lr, f, None, f.b_after)
+    return f"b: {fmt(f.b)} → {fmt(f.b_after)}   (change {fmt(f.b_after - f.b)})"
+
+
+# ----- loss ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LossFacts:
+    loss_name: str
+    prediction: np.ndarray  # (N, K)
+    target: np.ndarray  # (N, K), or (N,) class indices for cross-entropy
+    value: float
+    reduction: str = "mean"
+    penalty: float | None = None
+
+
+LOSS_RULES = {  # {sum}: "(1/N)·Σ ", "Σ " or nothing for a single term
+    "mse": ("L = {sum}(ŷ − y)²", "∂L/∂ŷ = 2(ŷ − y){per}"),
+    "mae": ("L = {sum}|ŷ − y|", "∂L/∂ŷ = sign(ŷ − y){per}"),
+    "bce": ("L = −{sum}[y·ln ŷ + (1 − y)·ln(1 − ŷ)]", "∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ)){per}"),
+    "cross_entropy": ("L = −{sum}ln softmax(z)[y]",
+                      "∂L/∂z = (softmax(z) − onehot(y)){per}   (z: the logits)"),
+}
+
+
+def loss_lines(f: LossFacts) -> list[str]:
+    """The loss formula, its terms with numbers when there are few, and its derivative."""
+    count = f.prediction.shape[0] if f.loss_name == "cross_entropy" else f.prediction.size
+    mean = f.reduction == "mean"
+    value_rule, grad_rule = LOSS_RULES.get(f.loss_name, ("L = loss(ŷ, y)", "∂L/∂ŷ"))
+    total = "" if count == 1 else f"(1/{count})·Σ " if mean else "Σ "
+    value_rule = value_rule.format(sum=total)
+    grad_rule = grad_rule.format(per=f" / {count}" if mean and count > 1 else "")
+    lines = [value_rule]
+    terms = _loss_terms(f)
+    if terms and len(terms) <= 4:
+        joined = " + ".join(terms)
+        lines.append(f"L = ({joined}) / {count} = {fmt(f.value)}" if mean and count > 1
+                     else f"L = {joined} = {fmt(f.value)}")
+    else:
+        lines.append(f"L = {fmt(f.value)}")
+    if f.penalty is not None:
+        lines.append(f"plus the weight penalty {fmt(f.penalty)} (L1/L2), minimised with it")
+    lines.append(grad_rule)
+    return lines
+
+
+def _loss_terms(f: LossFacts) -> list[str]:
+    p, y = f.prediction.reshape(-1), np.asarray(f.target).reshape(-1)
+    if f.loss_name == "mse":
+        return [f"({fmt(pi)} − {fmt(yi)})²" for pi, yi in zip(p, y)]
+    if f.loss_name == "mae":
+        return [f"|{fmt(pi)} − {fmt(yi)}|" for pi, yi in zip(p, y)]
+    if f.loss_name == "bce" and np.all((y == 0) | (y == 1)):
+        return [f"−ln({fmt(pi if yi >= 0.5 else 1 - pi)})" for pi, yi in zip(p, y)]
+    if f.loss_name == "cross_entropy":
+        rows = f.prediction - f.prediction.max(axis=1, keepdims=True)
+        probs = np.exp(rows) / np.exp(rows).sum(axis=1, keepdims=True)
+        return [f"−ln({fmt(probs[n, int(c)])})" for n, c in enumerate(y)]
+    return []
+
+
+# ----- "hide values until I answer" ------------------------------------------------------------
+def hidden_lines(phase: str, f: NeuronFacts | None = None, loss: LossFacts | None = None) -> list[str]:
+    """The rule with its inputs but without the answer, for a student working it out first."""
+    if phase == "loss" and loss is not None:
+        return [loss_lines(loss)[0], "L = ?"]
+    if f is None:
+        return []
+    name = ACTIVATION_NAMES.get(f.activation, f.activation)
+    if phase == "forward":
+        return [f"z = {z_expression(f.x[0], f.w, f.b)} = ?", f"a = {name}(z) = ?"]
+    batch = " summed over the batch" if f.batch > 1 else ""
+    if phase == "backward":
+        lines = ["∂L/∂a = ?   (from the next layer)",
+                 f"δ = ∂L/∂z = ∂L/∂a × {derivative_symbol(f.activation)} = ?",
+                 f"∂L/∂wᵢ = δ × xᵢ{batch} = ?", f"∂L/∂b = δ{batch} = ?"]
+        return lines if f.b is not None else lines[:-1]
+    kind = update_kind(f.optimizer, f.momentum)
+    if kind not in ("sgd", "perceptron"):
+        return [ADAPTIVE_TEXT[kind]]
+    if kind == "perceptron":
+        lines = [f"wᵢ ← wᵢ + η(y − ŷ)xᵢ{batch} = ?", f"b ← b + η(y − ŷ){batch} = ?"]
+    else:
+        lines = ["wᵢ ← wᵢ − η·∂L/∂wᵢ = ?", "b ← b − η·∂L/∂b = ?"]
+    return lines if f.b is not None else lines[:-1]

@@ -1,0 +1,121 @@
+"""What the inspector computes off the GUI thread: a snapshot of the network in, a trace out.
+
+Qt-free, so the worker, the benchmark and the tests call the same function. The model is compiled
+exactly as a training run would compile it (``prepare_run`` with the network's seed: hand-set or
+trained weights from the graph, the seeded initialisation for the rest), and "the current batch"
+is the first batch `Trainer` would take, as the CLI's ``inspect`` command does.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.network import Network
+from core.settings import TrainingSettings
+
+
+@dataclass(frozen=True)
+class TraceRequest:
+    request_id: int
+    network: Network  # a snapshot (graph copied), never the document's live network
+    base_dir: Path | None
+    sample: int | None  # a training-set row, or None for the current batch
+
+
+@dataclass(frozen=True)
+class TraceResult:
+    request_id: int
+    trace: Any = None  # core.inspection.Trace
+    error: str | None = None
+    error_node: str | None = None
+    after: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # weights to Apply
+    seeded: tuple[str, ...] = ()  # trainable layers without weights in the graph
+    layers: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # type, params
+    output_id: str | None = None
+    settings: TrainingSettings | None = None
+    n_train: int = 0
+    rows: tuple[int, ...] = ()
+    x_rows: np.ndarray | None = None
+    y_rows: np.ndarray | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.trace is not None
+
+
+class DatasetCache:
+    """Datasets keyed by their spec: a weight edit must not reload (or re-download) the data."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[str, Any] = {}
+
+    def get(self, network: Network, loss: str, base_dir: Path | None):
+        from core.datasets import load_dataset
+        key = json.dumps([network.dataset.to_dict(), loss, str(base_dir)], sort_keys=True,
+                         default=str)
+        with self._lock:
+            if key not in self._items:
+                self._items = {key: load_dataset(network.dataset, loss, base_dir)}
+            return self._items[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def snapshot(network: Network) -> Network:
+    """A copy the worker may read while the user keeps editing the document."""
+    return replace(network, graph=network.graph.copy())
+
+
+def compute_trace(request: TraceRequest, cache: DatasetCache | None = None) -> TraceResult:
+    """Compile, pick the rows, trace one step. Errors come back as plain text, never raised."""
+    from core.compiler import extract_weights
+    from core.datasets import DatasetError
+    from core.run_setup import RunError, prepare_run
+    network = request.network
+    try:
+        dataset = cache.get(network, network.loss_name(), request.base_dir) if cache else None
+        run = prepare_run(network, request.base_dir, dataset=dataset)
+    except DatasetError as exc:
+        return TraceResult(request.request_id, error=f"Dataset: {exc}")
+    except RunError as exc:
+        return TraceResult(request.request_id, error=str(exc), error_node=exc.node)
+    n_train = len(run.dataset.x_train)
+    if n_train == 0:
+        return TraceResult(request.request_id, error="The dataset has no training samples.")
+    rows = _rows(run, network.training, request.sample)
+    seeded = tuple(node for node in run.model.layer_ids
+                   if list(run.model.get_submodule(node).parameters())
+                   and not network.graph.weights(node))
+    try:
+        trace = _trace(run, network.training, rows)
+    except (RuntimeError, ValueError) as exc:  # e.g. BCE on values outside [0, 1]
+        return TraceResult(request.request_id, error=f"The step could not be computed: {exc}")
+    layers = {node: (network.graph.layer_type(node), run.report.params[node])
+              for node in run.model.layer_ids}
+    return TraceResult(request.request_id, trace=trace, after=extract_weights(run.model),
+                       seeded=seeded, layers=layers, output_id=run.model.output_id,
+                       settings=network.training, n_train=n_train, rows=tuple(rows),
+                       x_rows=run.dataset.x_train[rows], y_rows=run.dataset.y_train[rows])
+
+
+def _rows(run, settings: TrainingSettings, sample: int | None) -> list[int]:
+    if sample is not None:
+        return [min(max(sample, 0), len(run.dataset.x_train) - 1)]
+    from core.training import Trainer
+    trainer = Trainer(run.model, run.dataset, settings, run.loss)
+    return trainer.first_batch_rows()  # the batch training would take first
+
+
+def _trace(run, settings: TrainingSettings, rows: list[int]):
+    from core.inspection import trace_step
+    return trace_step(run.model, run.dataset.x_train[rows], run.dataset.y_train[rows], run.loss,
+                      settings, sample_indices=rows)
