@@ -67,18 +67,14 @@ def cmd_validate(network: Network, args: argparse.Namespace, out: TextIO, err: T
 
 
 def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from core.run_setup import RunError, prepare_run
-    from core.training import EpochStats, RunFinished, Trainer
+    from core.training import EpochStats, RunFinished
 
-    _use_one_thread()
     changes = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None}
     network.training = replace(network.training, **changes)
-    try:
-        run = prepare_run(network, Path(args.file).resolve().parent)
-    except (RunError, ValueError) as exc:
-        print(f"error: {exc}", file=err)
+    prepared = _prepare(network, args.file, err)
+    if prepared is None:
         return 1
-    trainer = Trainer(run.model, run.dataset, network.training, run.loss)
+    run, trainer = prepared
     finished = None
     for event in trainer.run():
         if isinstance(event, EpochStats):
@@ -95,15 +91,11 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
 
 def cmd_inspect(network: Network, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from core.inspection import trace_step
-    from core.run_setup import RunError, prepare_run
-    from core.training import Trainer
 
-    try:
-        run = prepare_run(network, Path(args.file).resolve().parent)
-    except (RunError, ValueError) as exc:
-        print(f"error: {exc}", file=err)
+    prepared = _prepare(network, args.file, err)
+    if prepared is None:
         return 1
-    trainer = Trainer(run.model, run.dataset, network.training, run.loss)
+    run, trainer = prepared
     n = len(run.dataset.x_train)
     if args.sample is not None and not 0 <= args.sample < n:
         print(f"error: --sample must be between 0 and {n - 1}", file=err)
@@ -119,6 +111,20 @@ def cmd_inspect(network: Network, args: argparse.Namespace, out: TextIO, err: Te
 
 
 # ----- helpers -----------------------------------------------------------------------------
+def _prepare(network: Network, file: str, err: TextIO):
+    """(PreparedRun, Trainer) for the file's network, or None after printing why it cannot run."""
+    from core.run_setup import RunError, prepare_run
+    from core.training import Trainer
+
+    _use_one_thread()
+    try:
+        run = prepare_run(network, Path(file).resolve().parent)
+    except (RunError, ValueError) as exc:
+        print(f"error: {exc}", file=err)
+        return None
+    return run, Trainer(run.model, run.dataset, network.training, run.loss)
+
+
 def _use_one_thread() -> None:
     """Small networks train faster on one torch thread (measured: CONVENTIONS.md rule 5)."""
     import torch

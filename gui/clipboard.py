@@ -15,18 +15,10 @@ from PySide6.QtCore import QMimeData
 
 from core.graph import NetworkGraph
 from core.layers import ParamError, get_spec
+from gui.commands import LayerSnapshot as FragmentLayer  # a copied layer is a layer snapshot
 
 MIME_TYPE = "application/x-neurocanvas-fragment+json"
 FORMAT = "neurocanvas-fragment"
-
-
-@dataclass(frozen=True)
-class FragmentLayer:
-    layer_id: str
-    layer_type: str
-    params: dict[str, Any]
-    pos: tuple[float, float]
-    weights: dict[str, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -38,8 +30,7 @@ class Fragment:
 def capture(graph: NetworkGraph, layer_ids: list[str]) -> Fragment:
     """The given layers and the connections among them, in slot order."""
     chosen = set(layer_ids)
-    layers = tuple(FragmentLayer(n, graph.layer_type(n), graph.params(n), graph.position(n),
-                                 graph.weights(n)) for n in layer_ids)
+    layers = tuple(FragmentLayer.of(graph, n) for n in layer_ids)
     edges = tuple((u, v) for u, v in graph.connections() if u in chosen and v in chosen)
     return Fragment(layers, edges)
 

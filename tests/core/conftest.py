@@ -1,32 +1,10 @@
-"""Shared helpers for the core tests (no Qt here: the core tests must run without a display)."""
+"""Fixtures for the core tests (no Qt here: the core tests must run without a display)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
-
-import numpy as np
 import pytest
 
-from core.graph import NetworkGraph
-
-LayerRow = tuple  # (id, type) or (id, type, params) or (id, type, params, weights)
-
-
-def build_graph(layers: Sequence[LayerRow],
-                edges: Iterable[tuple[str, str]] | None = None) -> NetworkGraph:
-    """A graph from compact rows; ``edges=None`` connects the layers as a chain in the given order."""
-    graph = NetworkGraph()
-    for row in layers:
-        layer_id, layer_type = row[0], row[1]
-        params: dict[str, Any] = row[2] if len(row) > 2 else {}
-        weights: dict[str, np.ndarray] | None = row[3] if len(row) > 3 else None
-        graph.add_layer(layer_id, layer_type, params, weights=weights)
-    if edges is None:
-        ids = [row[0] for row in layers]
-        edges = list(zip(ids, ids[1:]))
-    for source, target in edges:
-        graph.connect(source, target)
-    return graph
+from builders import build_graph
 
 
 @pytest.fixture

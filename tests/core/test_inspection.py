@@ -4,22 +4,11 @@ import numpy as np
 import pytest
 import torch
 
+from builders import chain
 from core.compiler import compile_network
 from core.graph import NetworkGraph
 from core.inspection import trace_step
 from core.settings import TrainingSettings
-
-
-def chain(*layers, weights=None):
-    """Input -> ... -> Output from (id, type, params) triples; weights {id: {...}}."""
-    graph = NetworkGraph()
-    previous = None
-    for layer_id, kind, params in layers:
-        graph.add_layer(layer_id, kind, params, weights=(weights or {}).get(layer_id))
-        if previous:
-            graph.connect(previous, layer_id)
-        previous = layer_id
-    return graph
 
 
 def sigmoid(z):
@@ -27,9 +16,9 @@ def sigmoid(z):
 
 
 def perceptron_graph(activation):
-    return chain(("x", "Input", {"shape": [3]}),
+    return chain([("x", "Input", {"shape": [3]}),
                  ("neuron", "Dense", {"units": 1, "activation": activation, "bias": False}),
-                 ("out", "Output", {"loss": "mse"}),
+                 ("out", "Output", {"loss": "mse"})],
                  weights={"neuron": {"weight": [[0.6], [0.25], [0.15]]}})
 
 
@@ -63,11 +52,11 @@ def test_perceptron_backward_and_update_match_numpy():
 
 
 def test_mlp_textbook_example_gives_29_328():
-    graph = chain(("x", "Input", {"shape": [2]}),
+    graph = chain([("x", "Input", {"shape": [2]}),
                   ("h1", "Dense", {"units": 3, "activation": "relu"}),
                   ("h2", "Dense", {"units": 3, "activation": "relu"}),
                   ("h3", "Dense", {"units": 1, "activation": "relu"}),
-                  ("out", "Output", {"loss": "mse"}),
+                  ("out", "Output", {"loss": "mse"})],
                   weights={"h1": {"weight": [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], "bias": [0.1, 0.2, 0.3]},
                            "h2": {"weight": [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9]],
                                   "bias": [0.1, 0.2, 0.3]},
@@ -83,9 +72,9 @@ def test_mlp_textbook_example_gives_29_328():
 
 def test_gradient_descent_on_linear_regression_by_hand():
     """y = W·x, W0 = 0, lr 0.1, MSE mean, x=[1,2,3,4], y=[2,3,4,5] (full batch)."""
-    graph = chain(("x", "Input", {"shape": [1]}),
+    graph = chain([("x", "Input", {"shape": [1]}),
                   ("line", "Dense", {"units": 1, "bias": False}),
-                  ("out", "Output", {"loss": "mse"}),
+                  ("out", "Output", {"loss": "mse"})],
                   weights={"line": {"weight": [[0.0]]}})
     model = compile_network(graph)
     settings = TrainingSettings(optimizer="sgd", learning_rate=0.1, batch_size=0)

@@ -5,23 +5,12 @@ import threading
 import numpy as np
 import pytest
 
-from core.graph import NetworkGraph
+from builders import chain
 from core.network import Network
 from core.optim import scheduled_lr
 from core.run_setup import RunError, prepare_run
 from core.settings import DatasetSpec, TrainingSettings
 from core.training import BatchStats, EpochStats, RunFinished, Trainer
-
-
-def chain(layers, weights=None):
-    graph = NetworkGraph()
-    previous = None
-    for layer_id, kind, params in layers:
-        graph.add_layer(layer_id, kind, params, weights=(weights or {}).get(layer_id))
-        if previous:
-            graph.connect(previous, layer_id)
-        previous = layer_id
-    return graph
 
 
 def xor_network(**training):
