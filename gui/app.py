@@ -22,11 +22,28 @@ def create_application() -> QApplication:
     return app
 
 
+def install_panels(window: MainWindow) -> None:
+    """Dock the training panel and the inspector (neither imports torch until it is used)."""
+    from gui import inspector, training
+    training.install(window)
+    inspector.install(window)
+
+
+def build_window(**options) -> MainWindow:
+    """The full application window, as `run` shows it (also used by benchmarks and tests)."""
+    window = MainWindow(**options)
+    install_panels(window)
+    return window
+
+
 def run(path: str | None = None) -> int:
     app = create_application()
     window = MainWindow()
     window.open_initial(path)
     window.show()
+    # The panels dock as tabs beside Problems and Properties right after the first paint: building
+    # them imports pyqtgraph (~0.3 s), which would otherwise delay the window past one second.
+    QTimer.singleShot(0, lambda: install_panels(window))
     QTimer.singleShot(0, window.start_background_imports)
     QTimer.singleShot(0, window.file_actions.offer_recovery)
     return app.exec()

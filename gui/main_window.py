@@ -98,6 +98,13 @@ class MainWindow(QMainWindow):
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
 
+    def shutdown_panels(self) -> None:
+        """Stop the panels' worker threads (training, inspector) before the window goes away."""
+        for dock in self.docks.values():
+            shutdown = getattr(dock.widget(), "shutdown", None)
+            if callable(shutdown):
+                shutdown()
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.validation_label = QLabel()
@@ -200,6 +207,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.autosaver.shutdown()
+        self.shutdown_panels()
         self._detach_model()
         event.accept()
 

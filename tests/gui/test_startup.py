@@ -16,7 +16,9 @@ FIRST_PAINT = r"""
 import json, sys, tempfile
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
-from gui.app import create_application
+import time
+start = time.perf_counter()
+from gui.app import create_application, install_panels
 from gui.main_window import MainWindow
 app = create_application()
 tmp = tempfile.mkdtemp()
@@ -29,7 +31,11 @@ window.grab()
 heavy = sorted(m for m in ("torch", "core.compiler", "core.training", "pyqtgraph")
                if m in sys.modules)
 report = {"heavy": heavy, "title": window.windowTitle(), "app": app.applicationName(),
-          "layers": sorted(window.document.graph.layer_ids())}
+          "layers": sorted(window.document.graph.layer_ids()),
+          "first_paint_s": time.perf_counter() - start}
+install_panels(window)  # as gui.app.run does right after the first paint
+report["panels"] = sorted(window.docks)
+report["torch_after_panels"] = "torch" in sys.modules
 window.start_background_imports()
 report["label_while_loading"] = window.torch_label.text()
 import time
@@ -52,6 +58,9 @@ def test_no_torch_before_first_paint_then_background_import():
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["heavy"] == [], f"imported before the first paint: {report['heavy']}"
+    assert {"Training", "Inspector"} <= set(report["panels"])
+    assert not report["torch_after_panels"], "building the panels must not import torch"
+    print(f"first paint after {report['first_paint_s']:.2f} s of imports and construction")
     assert report["app"] == "NeuroCanvas"
     assert report["title"].startswith("xor.json (example)") and "NeuroCanvas" in report["title"]
     assert report["layers"] == ["hidden", "input", "output", "prob"]

@@ -1,0 +1,185 @@
+"""Run controls: Train/Continue, Pause/Resume, Stop, Step, Reset weights; progress and banner.
+
+The buttons show QActions, so the same actions carry the keyboard shortcuts (on the panel, or
+window-wide once `install` adds them to the main window) and can be put in a menu. The bar only
+displays state; the panel connects the actions to the training session.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QSizePolicy, QLabel, QProgressBar, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from gui.training.colors import ERROR_STYLE, INFO_STYLE, MUTED_STYLE, WARNING_STYLE
+
+SHORTCUTS = {"train": "F5", "stop": "Shift+F5", "step_batch": "F6", "step_epoch": "F7",
+             "pause": "F8"}
+ACTION_TEXTS = {
+    "train": ("Train", "Train the network (F5)"),
+    "pause": ("Pause", "Pause training; step or resume later (F8)"),
+    "stop": ("Stop", "Stop training and keep the weights reached so far (Shift+F5)"),
+    "step_batch": ("Step batch", "Train one batch, then pause (F6)"),
+    "step_epoch": ("Step epoch", "Train one epoch, then pause (F7)"),
+    "reset": ("Reset weights", "Forget the trained weights (one undo step); the next run starts "
+              "from random weights drawn with the seed"),
+}
+BANNER_STYLES = {"error": ERROR_STYLE, "warning": WARNING_STYLE, "info": INFO_STYLE}
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+class ControlsBar(QWidget):
+    layer_activated = Signal(str)  # the banner's "Show layer" link
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.actions = {name: self._action(name) for name in ACTION_TEXTS}
+        self.buttons = {name: self._button(action) for name, action in self.actions.items()}
+        self.progress = QProgressBar()
+        self.progress.setObjectName("training_progress")
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("Ready")
+        self.progress.setValue(0)
+        self.status = QLabel("Press Train (F5) to start.")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.status.setObjectName("training_status")
+        self.status.setStyleSheet(MUTED_STYLE)
+        self.metrics = QLabel("")
+        self.metrics.setObjectName("training_metrics")
+        self.metrics.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a long metrics line must never widen the window
+        self.metrics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.banner = QLabel()
+        self.banner.setObjectName("training_banner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.linkActivated.connect(self._on_link)
+        self.banner.hide()
+        self.banner_level = ""
+        self._layout()
+
+    def _action(self, name: str) -> QAction:
+        text, tip = ACTION_TEXTS[name]
+        action = QAction(text, self)
+        action.setObjectName(f"training_{name}")
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        if name in SHORTCUTS:
+            action.setShortcut(QKeySequence(SHORTCUTS[name]))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        return action
+
+    def _button(self, action: QAction) -> QToolButton:
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setMinimumWidth(40)
+        return button
+
+    def _layout(self) -> None:
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        for name in ("train", "pause", "stop", "step_batch", "step_epoch"):
+            row.addWidget(self.buttons[name])
+        row.addSpacing(8)
+        row.addWidget(self.buttons["reset"])
+        row.addStretch(1)
+        third = QHBoxLayout()
+        third.addWidget(self.metrics, 1)
+        third.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addLayout(row)
+        layout.addWidget(self.progress)
+        layout.addLayout(third)
+        layout.addWidget(self.banner)
+
+    # ----- state -------------------------------------------------------------------------
+    def set_state(self, state: str, has_weights: bool) -> None:
+        """Enable what makes sense now and name the Train button after what it will do."""
+        a = self.actions
+        idle, paused = state == "idle", state == "paused"
+        a["train"].setText("Resume" if paused else "Continue" if has_weights else "Train")
+        a["train"].setToolTip(_train_tip(paused, has_weights))
+        a["train"].setEnabled(idle or paused)
+        a["pause"].setEnabled(state in ("running", "preparing"))
+        a["stop"].setEnabled(state in ("running", "preparing", "paused"))
+        a["step_batch"].setEnabled(idle or paused)
+        a["step_epoch"].setEnabled(idle or paused)
+        a["reset"].setEnabled(idle and has_weights)
+        if state == "preparing":
+            self.progress.setFormat("Preparing: loading the data and building the network…")
+        elif state == "stopping":
+            self.progress.setFormat("Stopping…")
+
+    def show_progress(self, batch, epochs_total: int, paused: bool) -> None:
+        """Bar and status line from the latest BatchStats (epochs count within this run), with
+        elapsed time and an ETA extrapolated from the share done."""
+        total = max(epochs_total, 1)
+        done = (batch.epoch - 1 + batch.batch / max(batch.batches, 1)) / total
+        done = min(max(done, 0.0), 1.0)
+        self.progress.setMaximum(100)
+        if int(done * 100) != self.progress.value():  # setValue repaints synchronously
+            self.progress.setValue(int(done * 100))
+        prefix = "Paused at epoch" if paused else "Epoch"
+        self.progress.setFormat(f"{prefix} {batch.epoch} of {total} · "
+                                f"batch {batch.batch}/{batch.batches}")
+        eta = batch.elapsed * (1 - done) / done if done > 0 else 0.0
+        self.status.setText(f"elapsed {format_duration(batch.elapsed)} · ETA "
+                            f"{format_duration(eta) if done < 1 else '0:00'}")
+
+    def show_epoch(self, stats) -> None:
+        """Latest epoch's numbers: loss and accuracy for training (and validation)."""
+        loss = f"loss {stats.train_loss:.4g}"
+        if stats.val_loss is not None:
+            loss += f" (validation {stats.val_loss:.4g})"
+        parts = [f"epoch {stats.epoch}", loss]
+        if stats.train_accuracy is not None:
+            accuracy = f"accuracy {stats.train_accuracy:.1%}"
+            if stats.val_accuracy is not None:
+                accuracy += f" (validation {stats.val_accuracy:.1%})"
+            parts.append(accuracy)
+        self.metrics.setText(" · ".join(parts))
+        self.metrics.setToolTip(self.metrics.text())
+
+    def show_finished(self, text: str, elapsed: float) -> None:
+        self.progress.setFormat(text)
+        self.status.setText(f"took {format_duration(elapsed)}")
+
+    def show_banner(self, text: str, level: str, node: str | None = None) -> None:
+        body = html.escape(text)
+        if node:
+            body += f" <a href='layer:{html.escape(node)}'>Show '{html.escape(node)}'</a>"
+        self.banner.setText(body)
+        self.banner.setStyleSheet(BANNER_STYLES.get(level, INFO_STYLE) +
+                                  " padding:4px 6px; border-radius:4px;")
+        self.banner_level = level
+        self.banner.show()
+
+    def clear_banner(self) -> None:
+        self.banner.clear()
+        self.banner_level = ""
+        self.banner.hide()
+
+    def _on_link(self, link: str) -> None:
+        if link.startswith("layer:"):
+            self.layer_activated.emit(link[len("layer:"):])
+
+
+def _train_tip(paused: bool, has_weights: bool) -> str:
+    if paused:
+        return "Resume the paused run (F5)"
+    if has_weights:
+        return ("Continue training from the weights shown on the canvas (F5). Use Reset weights "
+                "to start again from random weights.")
+    return "Train from random weights drawn with the seed (F5)"

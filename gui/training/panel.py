@@ -1,0 +1,284 @@
+"""The training panel: data and settings on the left, run controls and live views on the right.
+
+It composes the pieces and routes the session's messages to the views. Messages only store data;
+a ~30 Hz timer redraws whatever changed (CONVENTIONS rule 6), so a fast run (XOR trains 300
+epochs in half a second) cannot flood the event loop with redraws. Weights are pushed to the
+document by the session as they arrive (~10 Hz); the canvas re-colours its edges on its own.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (QLabel, QScrollArea, QSizePolicy, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from gui.document import Document
+from gui.training import warmup
+from gui.training.boundary import BoundaryView
+from gui.training.colors import MUTED_STYLE
+from gui.training.confusion import ConfusionView
+from gui.training.controls import ControlsBar
+from gui.training.dataset_box import DatasetBox
+from gui.training.messages import ProgressUpdate, RunPrepared
+from gui.training.plots import MetricPlots
+from gui.training.session import IDLE, PAUSED, RunInfo, RunOutcome, TrainingSession, join_runs
+from gui.training.settings_box import SettingsBox
+
+REFRESH_MS = 33
+PROGRESS_EVERY = 3  # the progress bar repaints synchronously: ~10 Hz is plenty for a bar
+NEURON_HINT = "Neuron maps: on the canvas, in the neurons view (View ▸ Show Neurons)."
+NEURON_TIP = ("Each neuron of a small layer shows its output over the input plane, drawn on its "
+              "circle in the canvas' neurons view.")
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
+
+
+class TrainingPanel(QWidget):
+    training_started = Signal(object)  # RunInfo
+    training_finished = Signal(object)  # RunOutcome, after the views show the final state
+    layer_activated = Signal(str)  # "Show layer" in an error banner
+
+    def __init__(self, document: Document, scene=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("training_panel")
+        self.document = document
+        self.session = TrainingSession(document, self)
+        self.overlay = None
+        if scene is not None and hasattr(scene, "layer_items"):
+            from gui.canvas.overlays_training import NeuronMapOverlay
+            self.overlay = NeuronMapOverlay(scene)
+        self.controls = ControlsBar()
+        self.dataset_box = DatasetBox(document)
+        self.settings_box = SettingsBox(document)
+        self.plots = MetricPlots()
+        self.boundary = BoundaryView()
+        self.confusion = ConfusionView()
+        self._prepared: RunPrepared | None = None
+        self._latest_batch = None
+        self._progress_dirty = False
+        self._pending_maps = None
+        self._last_label: str | None = None
+        self._ticks = 0
+        self._build()
+        self._connect()
+        self.addActions(list(self.controls.actions.values()))
+        self._timer = QTimer(self, interval=REFRESH_MS)
+        self._timer.timeout.connect(self.refresh_views)
+        self._timer.start()
+        self._on_state(IDLE)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        self.destroyed.connect(functools.partial(join_runs, self.session.owned_runs))
+
+    # ----- layout ------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.left_tabs = QTabWidget()
+        self.left_tabs.addTab(_scrolled(self.dataset_box), "Data")
+        self.left_tabs.addTab(_scrolled(self.settings_box), "Settings")
+        self.left_tabs.setMinimumWidth(240)
+        self.output_tabs = QTabWidget()
+        output = QWidget()
+        box = QVBoxLayout(output)
+        box.setContentsMargins(2, 2, 2, 2)
+        box.addWidget(self.boundary, 1)
+        self.neuron_hint = QLabel(NEURON_HINT if self.overlay else "")
+        self.neuron_hint.setToolTip(NEURON_TIP)
+        self.neuron_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.neuron_hint.setStyleSheet(MUTED_STYLE + " font-size:8pt;")
+        self.neuron_hint.setVisible(self.overlay is not None)
+        box.addWidget(self.neuron_hint)
+        self.output_tabs.addTab(output, "Output")
+        self.output_tabs.addTab(self.confusion, "Confusion")
+        self.views = QSplitter(Qt.Orientation.Horizontal)
+        self.views.addWidget(self.plots)
+        self.views.addWidget(self.output_tabs)
+        self.views.setStretchFactor(0, 1)
+        self.views.setStretchFactor(1, 0)
+        self.views.setSizes([560, 330])  # the boundary is square: about as wide as it is high
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(4, 0, 0, 0)
+        column.addWidget(self.controls)
+        column.addWidget(self.views, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.left_tabs)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 1000])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+
+    def _connect(self) -> None:
+        a, s = self.controls.actions, self.session
+        a["train"].triggered.connect(self.train)
+        a["pause"].triggered.connect(s.pause)
+        a["stop"].triggered.connect(s.stop)
+        a["step_batch"].triggered.connect(lambda: s.step("batch"))
+        a["step_epoch"].triggered.connect(lambda: s.step("epoch"))
+        a["reset"].triggered.connect(s.reset_weights)
+        self.controls.layer_activated.connect(self.layer_activated)
+        s.state_changed.connect(self._on_state)
+        s.run_started.connect(self._on_run_started)
+        s.run_prepared.connect(self._on_prepared)
+        s.progressed.connect(self._on_progress)
+        s.surface_updated.connect(self._on_surface)
+        s.confusion_updated.connect(self.confusion.set_matrix)
+        s.training_finished.connect(self._on_finished)
+        s.weights_state_changed.connect(lambda: self._on_state(s.state))
+        s.network_edited.connect(self._clear_neuron_maps)
+        s.document_reset.connect(self._on_document_reset)
+
+    # ----- commands ----------------------------------------------------------------------
+    def train(self) -> None:
+        """Train (or Continue from the current weights, or Resume a paused run)."""
+        if not self._timer.isActive():
+            self._timer.start()
+        self.session.train()
+
+    def pause(self) -> None:
+        self.session.pause()
+
+    def resume(self) -> None:
+        self.session.resume()
+
+    def stop(self) -> None:
+        self.session.stop()
+
+    def step_batch(self) -> None:
+        self.session.step("batch")
+
+    def step_epoch(self) -> None:
+        self.session.step("epoch")
+
+    def reset_weights(self) -> None:
+        self.session.reset_weights()
+
+    def shutdown(self) -> None:
+        """Stop any run and wait for its thread (window closing, application quitting)."""
+        self._timer.stop()
+        self.session.shutdown()
+
+    def install_shortcuts(self, window: QWidget) -> None:
+        """Make F5 & co. work anywhere in ``window``, not only when the panel has focus."""
+        for action in self.controls.actions.values():
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            window.addAction(action)
+
+    # ----- session -> views --------------------------------------------------------------
+    def _on_state(self, state: str) -> None:
+        self.controls.set_state(state, self.session.graph_has_weights())
+        idle = state == IDLE
+        self.dataset_box.setEnabled(idle)
+        self.settings_box.setEnabled(idle)
+        if state == PAUSED:
+            self._progress_dirty = True
+
+    def _on_run_started(self, info: RunInfo) -> None:
+        self.controls.clear_banner()
+        self.plots.begin_run(self._last_label, info.epoch_offset,
+                             self._prepared is None or self._prepared.task == "classification")
+        self._last_label = None
+        self._latest_batch = None
+        self.controls.metrics.setText("")
+        self.training_started.emit(info)
+
+    def _on_prepared(self, prepared: RunPrepared) -> None:
+        self._prepared = prepared
+        classification = prepared.task == "classification"
+        self.plots.set_classification(classification)
+        self.plots.set_has_validation(prepared.val_rows > 0)
+        self.plots.set_epoch_span(prepared.epochs)
+        self.boundary.begin_run(prepared)
+        self.confusion.reset()
+        if prepared.surface_kind is None and classification:
+            self.output_tabs.setCurrentWidget(self.confusion)
+        elif prepared.surface_kind is not None:
+            self.output_tabs.setCurrentIndex(0)
+        self.neuron_hint.setVisible(self.overlay is not None and prepared.surface_kind == "2d")
+
+    def _on_progress(self, update: ProgressUpdate) -> None:
+        self.plots.add_batches(update.batches)
+        self.plots.add_epochs(update.epochs)
+        if update.batches:
+            self._latest_batch = update.batches[-1]
+        self._progress_dirty = True
+
+    def _on_surface(self, update) -> None:
+        self.boundary.set_surface(update)
+        if self.overlay is not None and update.neuron_maps:
+            self._pending_maps = update.neuron_maps
+
+    def _on_finished(self, outcome: RunOutcome) -> None:
+        self.refresh_views()
+        ended = outcome.ended
+        if ended.epochs_run or ended.batches_run:
+            self._last_label = outcome.info.label
+        self.controls.show_finished(_finished_text(ended), ended.elapsed)
+        if outcome.level != "info" or ended.reason == "early_stopping":
+            self.controls.show_banner(outcome.message, outcome.level, ended.node)
+        else:
+            self.controls.clear_banner()  # "Finished 300 epochs." is on the progress bar
+        self.training_finished.emit(outcome)
+
+    def _on_document_reset(self) -> None:
+        self._prepared, self._latest_batch, self._last_label = None, None, None
+        self.plots.reset()
+        self.boundary.reset()
+        self.confusion.reset()
+        self._clear_neuron_maps()
+        self.controls.clear_banner()
+        self.controls.metrics.setText("")
+
+    def _clear_neuron_maps(self) -> None:
+        self._pending_maps = None
+        if self.overlay is not None:
+            self.overlay.clear()
+
+    # ----- drawing (timer) ---------------------------------------------------------------
+    def refresh_views(self) -> None:
+        """Redraw what changed since the last tick; cheap when nothing did."""
+        self.plots.refresh()
+        self.boundary.refresh()
+        self.confusion.refresh()
+        if self._pending_maps is not None and self.overlay is not None:
+            self.overlay.show_maps(self._pending_maps)
+            self._pending_maps = None
+        self._ticks += 1
+        if self._progress_dirty and (self._ticks % PROGRESS_EVERY == 0 or
+                                     self.session.state != "running"):
+            self._progress_dirty = False
+            if self._latest_batch is not None and self._prepared is not None:
+                self.controls.show_progress(self._latest_batch, self._prepared.epochs,
+                                            self.session.state == PAUSED)
+            if self.session.last_epoch is not None:
+                self.controls.show_epoch(self.session.last_epoch)
+
+    # ----- Qt ----------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        warmup.start_later()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def _finished_text(ended) -> str:
+    titles = {"completed": "Finished", "stopped": "Stopped", "early_stopping": "Stopped early",
+              "diverged": "Diverged", "error": "Failed"}
+    title = titles.get(ended.reason, ended.reason)
+    if ended.epochs_run:
+        return f"{title} after {ended.epochs_run} epoch{'s' if ended.epochs_run != 1 else ''}"
+    return title

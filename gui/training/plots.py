@@ -1,0 +1,350 @@
+"""Loss and accuracy curves, created once and fed from growing numpy buffers (CONVENTIONS rule 6).
+
+Messages only append to the buffers; `refresh()` — called by the panel's ~30 Hz timer — pushes
+them to the PlotDataItems when something changed. A new run turns the previous run's curves into
+faded history curves whose legend entry names the run's settings, so runs can be compared.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QVBoxLayout, QWidget)
+
+from gui.training.colors import (BATCH_COLOR, HISTORY_COLORS, MUTED_STYLE, TRAIN_COLOR,
+                                 VALIDATION_COLOR)
+
+MAX_HISTORY = 6
+SIDE_BY_SIDE_WIDTH = 480  # px; narrower than this, the accuracy plot goes under the loss plot
+LOG_FLOOR = 1e-12  # a perfect fit (loss 0) must not break the log scale
+
+
+class Series:
+    """An append-only (x, y) buffer that doubles its capacity; views of it go to setData."""
+
+    def __init__(self, capacity: int = 512) -> None:
+        self._x = np.empty(capacity)
+        self._y = np.empty(capacity)
+        self.n = 0
+
+    def extend(self, xs, ys) -> None:
+        xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        need = self.n + len(xs)
+        if need > len(self._x):
+            size = max(need, 2 * len(self._x))
+            self._x = np.resize(self._x, size)
+            self._y = np.resize(self._y, size)
+        self._x[self.n:need], self._y[self.n:need] = xs, ys
+        self.n = need
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._x[:self.n], self._y[:self.n]
+
+    def clear(self) -> None:
+        self.n = 0
+
+
+def _plot(title: str, y_label: str) -> pg.PlotWidget:
+    widget = pg.PlotWidget(background="w")
+    item = widget.getPlotItem()
+    item.setTitle(title, color="#202124", size="10pt")
+    item.setLabel("bottom", "epoch")
+    item.setLabel("left", y_label)
+    item.setMenuEnabled(False)
+    # No grid: pyqtgraph draws grid lines with the axis items, which then cover the whole plot
+    # and are repainted (ticks, labels and all) with every new point.
+    for axis in ("left", "bottom"):
+        item.getAxis(axis).enableAutoSIPrefix(False)  # "loss (x0.001)" puzzles students
+    widget.setMinimumSize(150, 110)
+    return widget
+
+
+class MetricPlots(QWidget):
+    """Two plots (loss, accuracy) plus a header with the hover read-out and the toggles."""
+
+    CURVES = ("batch_loss", "train_loss", "val_loss", "train_acc", "val_acc")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loss_plot = _plot("Loss", "loss")
+        self.acc_plot = _plot("Accuracy", "accuracy")
+        self.acc_plot.getPlotItem().setYRange(0, 1.02, padding=0)
+        self.acc_plot.getPlotItem().getViewBox().setMouseEnabled(y=False)
+        self.acc_plot.setXLink(self.loss_plot)
+        self.series = {name: Series() for name in self.CURVES}
+        self.curves = self._make_curves()
+        self._has_validation = True
+        self.history: list[list[pg.PlotDataItem]] = []
+        self.refresh_count = 0
+        self.epoch_offset = 0
+        self._dirty: set[str] = set()
+        self._classification = True
+        self._build_header()
+        self._cursors = [self._cursor(p) for p in (self.loss_plot, self.acc_plot)]
+        self._proxies = [pg.SignalProxy(p.scene().sigMouseMoved, rateLimit=30,
+                                        slot=lambda args, p=p: self._on_mouse_moved(p, args))
+                         for p in (self.loss_plot, self.acc_plot)]
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(self.header)
+        self.plots_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.plots_layout.addWidget(self.loss_plot)
+        self.plots_layout.addWidget(self.acc_plot)
+        layout.addLayout(self.plots_layout, 1)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """Side by side when there is room, stacked (sharing the epoch axis) in a narrow dock."""
+        super().resizeEvent(event)
+        wide = event.size().width() >= SIDE_BY_SIDE_WIDTH or \
+            event.size().width() > 1.6 * event.size().height()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.plots_layout.direction() != direction:
+            self.plots_layout.setDirection(direction)
+            self._show_titles(wide)
+
+    def _show_titles(self, on: bool) -> None:
+        """Stacked plots are short: drop the titles (the y labels say which is which) and the
+        upper plot's epoch label, which the lower plot shows for both."""
+        loss, acc = self.loss_plot.getPlotItem(), self.acc_plot.getPlotItem()
+        loss.setTitle("Loss" if on else None, color="#202124", size="10pt")
+        self.set_classification(self._classification)
+        if not on:
+            acc.setTitle(None)
+        loss.setLabel("bottom", "epoch" if on else None)
+
+    # ----- construction ------------------------------------------------------------------
+    def _make_curves(self) -> dict[str, pg.PlotDataItem]:
+        loss_legend = self.loss_plot.getPlotItem().addLegend(offset=(-6, 6), labelTextSize="8pt")
+        self.acc_plot.getPlotItem().addLegend(offset=(-6, -6), labelTextSize="8pt")
+        loss_legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        styles = {
+            "batch_loss": (self.loss_plot, pg.mkPen(BATCH_COLOR, width=1), "batch"),
+            "train_loss": (self.loss_plot, pg.mkPen(TRAIN_COLOR, width=2), "train"),
+            "val_loss": (self.loss_plot, pg.mkPen(VALIDATION_COLOR, width=2), "validation"),
+            "train_acc": (self.acc_plot, pg.mkPen(TRAIN_COLOR, width=2), "train"),
+            "val_acc": (self.acc_plot, pg.mkPen(VALIDATION_COLOR, width=2), "validation"),
+        }
+        curves = {}
+        for name, (plot, pen, label) in styles.items():
+            curve = plot.plot([], [], pen=pen, name=label)
+            if name == "batch_loss":  # the only curve that can reach 100,000s of points
+                curve.setClipToView(True)
+                curve.setDownsampling(auto=True, method="peak")
+            curve.setZValue(10 if name != "batch_loss" else 5)
+            curves[name] = curve
+        return curves
+
+    def _build_header(self) -> None:
+        self.readout = QLabel("")
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.readout.setStyleSheet(MUTED_STYLE)
+        self.readout.setObjectName("plot_readout")
+        self.log_check = QCheckBox("Log scale")
+        self.log_check.setToolTip("Show the loss on a logarithmic scale")
+        self.log_check.toggled.connect(self._set_log)
+        self.clear_button = QPushButton("Clear history")
+        self.clear_button.setToolTip("Remove the faded curves of earlier runs")
+        self.clear_button.clicked.connect(self.clear_history)
+        self.header = QHBoxLayout()
+        self.header.addWidget(self.readout, 1)
+        self.header.addWidget(self.log_check)
+        self.header.addWidget(self.clear_button)
+
+    def _set_log(self, on: bool) -> None:
+        self.loss_plot.getPlotItem().setLogMode(y=on)
+        self._fit_loss_range()
+
+    def _cursor(self, plot: pg.PlotWidget) -> pg.InfiniteLine:
+        line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#9aa0a6", style=Qt.PenStyle.DotLine))
+        line.setVisible(False)
+        plot.addItem(line, ignoreBounds=True)
+        return line
+
+    # ----- runs --------------------------------------------------------------------------
+    def begin_run(self, previous_label: str | None, epoch_offset: int, classification: bool) -> None:
+        """Keep the previous run (if any) as faded history, then start empty curves."""
+        if previous_label and self.series["train_loss"].n:
+            self._archive(previous_label)
+        for series in self.series.values():
+            series.clear()
+        self.epoch_offset = epoch_offset
+        self.loss_plot.getPlotItem().enableAutoRange(x=True)
+        self.set_classification(classification)
+        self._dirty = set(self.CURVES)
+        self.refresh()
+
+    def set_has_validation(self, on: bool) -> None:
+        """List the validation curves in the legends only when there is a validation set."""
+        if on == self._has_validation:
+            return
+        self._has_validation = on
+        for name, plot in (("val_loss", self.loss_plot), ("val_acc", self.acc_plot)):
+            legend = plot.getPlotItem().legend
+            if on:
+                legend.addItem(self.curves[name], "validation")
+            else:
+                legend.removeItem(self.curves[name])
+
+    def set_epoch_span(self, epochs: int) -> None:
+        """Fix the x axis to the whole run (history included) once its length is known.
+
+        Students see at a glance how far the run has got, and the axes no longer re-layout
+        their ticks at every refresh, which is most of a plot's drawing time.
+        """
+        start = 0 if not self.history else min(0, self.epoch_offset)
+        self.loss_plot.getPlotItem().setXRange(start, self.epoch_offset + max(epochs, 1),
+                                               padding=0.02)
+
+    def set_classification(self, on: bool) -> None:
+        """Regression has no accuracy: the loss plot then gets the whole width."""
+        self._classification = on
+        self.acc_plot.setVisible(on)
+        title = "Accuracy" if on else "Accuracy (classification only)"
+        item = self.acc_plot.getPlotItem()
+        if self.plots_layout.direction() == QBoxLayout.Direction.LeftToRight:
+            item.setTitle(title, color="#202124" if on else "#9aa0a6", size="10pt")
+        item.setLabel("left", "accuracy" if on else "accuracy (classification only)")
+
+    def add_batches(self, batches) -> None:
+        batches = [b for b in batches if np.isfinite(b.loss)]
+        if not batches:
+            return
+        xs = [self.epoch_offset + b.epoch - 1 + b.batch / b.batches for b in batches]
+        self.series["batch_loss"].extend(xs, [_loss_value(b.loss) for b in batches])
+        self._dirty.add("batch_loss")
+
+    def add_epochs(self, epochs) -> None:
+        for stats in epochs:
+            x = self.epoch_offset + stats.epoch
+            self._append("train_loss", x, stats.train_loss, loss=True)
+            self._append("val_loss", x, stats.val_loss, loss=True)
+            self._append("train_acc", x, stats.train_accuracy)
+            self._append("val_acc", x, stats.val_accuracy)
+
+    def _append(self, name: str, x: float, value: float | None, loss: bool = False) -> None:
+        if value is not None and np.isfinite(value):
+            self.series[name].extend([x], [_loss_value(value) if loss else value])
+            self._dirty.add(name)
+
+    def refresh(self) -> None:
+        """Push changed buffers to their plot items (called at ~30 Hz; only what changed, so the
+        accuracy plot is redrawn once per epoch, not with every batch)."""
+        if not self._dirty:
+            return
+        dirty, self._dirty = self._dirty, set()
+        self.refresh_count += 1
+        for name in dirty:
+            x, y = self.series[name].data()
+            self.curves[name].setData(x, y, skipFiniteCheck=True)  # only finite values are stored
+        if dirty & {"batch_loss", "train_loss", "val_loss"}:
+            self._fit_loss_range()
+
+    def _fit_loss_range(self) -> None:
+        """Sticky y range for the loss: change it only when the data leaves it or fills less
+        than a third of it, so the axis (and its tick labels) is not rebuilt at every refresh."""
+        values = [self.series[n].data()[1] for n in ("batch_loss", "train_loss", "val_loss")]
+        values = [v for v in values if len(v)]
+        if not values:
+            return
+        low = min(float(v.min()) for v in values)
+        high = max(float(v.max()) for v in values)
+        log = self.log_check.isChecked()
+        if log:
+            low, high = np.log10(max(low, LOG_FLOOR)), np.log10(max(high, LOG_FLOOR))
+        box = self.loss_plot.getPlotItem().getViewBox()
+        box.enableAutoRange(y=False)
+        (_, _), (y0, y1) = box.viewRange()
+        span = max(high - low, 1e-12)
+        inside = y0 <= low and high <= y1
+        if inside and (y1 - y0) <= 3 * span:
+            return
+        pad = 0.1 * span
+        bottom = low - pad if log else max(0.0, low - pad)  # a loss is never negative
+        box.setYRange(bottom, high + pad, padding=0)
+
+    # ----- history -----------------------------------------------------------------------
+    def _archive(self, label: str) -> None:
+        color = HISTORY_COLORS[len(self.history) % len(HISTORY_COLORS)]
+        items = []
+        for name, plot, style in (("train_loss", self.loss_plot, Qt.PenStyle.SolidLine),
+                                  ("val_loss", self.loss_plot, Qt.PenStyle.DashLine),
+                                  ("train_acc", self.acc_plot, Qt.PenStyle.SolidLine),
+                                  ("val_acc", self.acc_plot, Qt.PenStyle.DashLine)):
+            x, y = self.series[name].data()
+            if not len(x):
+                continue
+            legend_name = label if name in ("train_loss", "train_acc") else None
+            item = plot.plot(x.copy(), y.copy(), name=legend_name,
+                             pen=pg.mkPen(pg.mkColor(color), width=1.5, style=style))
+            item.setOpacity(0.55)
+            item.setZValue(1)
+            items.append(item)
+        self.history.append(items)
+        while len(self.history) > MAX_HISTORY:
+            self._remove_items(self.history.pop(0))
+
+    def clear_history(self) -> None:
+        for items in self.history:
+            self._remove_items(items)
+        self.history.clear()
+
+    def _remove_items(self, items: list[pg.PlotDataItem]) -> None:
+        for item in items:
+            for plot in (self.loss_plot, self.acc_plot):
+                if item in plot.getPlotItem().items:
+                    plot.getPlotItem().legend.removeItem(item)
+                    plot.removeItem(item)
+
+    def reset(self) -> None:
+        """Another network was opened: nothing of the old runs applies any more."""
+        self.clear_history()
+        for series in self.series.values():
+            series.clear()
+        self.epoch_offset = 0
+        self._dirty = set(self.CURVES)
+        self.refresh()
+
+    # ----- hover read-out ----------------------------------------------------------------
+    def _on_mouse_moved(self, plot: pg.PlotWidget, args) -> None:
+        pos = args[0]
+        box = plot.getPlotItem().getViewBox()
+        if not box.sceneBoundingRect().contains(pos):
+            for cursor in self._cursors:
+                cursor.setVisible(False)
+            return
+        x = box.mapSceneToView(QPointF(pos)).x()
+        self.readout.setText(self.describe_epoch(x))
+        self.readout.setToolTip(self.readout.text())
+        for cursor in self._cursors:
+            cursor.setPos(round(x))
+            cursor.setVisible(True)
+
+    def describe_epoch(self, x: float) -> str:
+        """"epoch 12 · train loss 0.123 · validation loss 0.145 · train accuracy 96.0%"."""
+        epochs, _ = self.series["train_loss"].data()
+        if not len(epochs):
+            return "No epochs yet."
+        index = int(np.clip(np.searchsorted(epochs, x - 0.5), 0, len(epochs) - 1))
+        epoch = epochs[index]
+        parts = [f"epoch {int(epoch)}"]
+        for name, label, percent in (("train_loss", "train loss", False),
+                                     ("val_loss", "validation loss", False),
+                                     ("train_acc", "train accuracy", True),
+                                     ("val_acc", "validation accuracy", True)):
+            value = _value_at(self.series[name], epoch)
+            if value is not None:
+                parts.append(f"{label} {value:.1%}" if percent else f"{label} {value:.4g}")
+        return " · ".join(parts)
+
+
+def _value_at(series: Series, x: float) -> float | None:
+    xs, ys = series.data()
+    hits = np.flatnonzero(xs == x)
+    return float(ys[hits[0]]) if len(hits) else None
+
+
+def _loss_value(value: float) -> float:
+    return max(float(value), LOG_FLOOR)
