@@ -27,6 +27,15 @@ def install_panels(window: MainWindow) -> None:
     from gui import inspector, training
     training.install(window)
     inspector.install(window)
+    QTimer.singleShot(0, lambda: _settle_layout(window))
+
+
+def _settle_layout(window: MainWindow) -> None:
+    """Once the new docks have their sizes: show Training (the learner's next step after
+    drawing) and Properties, and fit the network into the canvas that just shrank."""
+    window.docks["Training"].raise_()
+    window.docks["Properties"].raise_()
+    window.view.fit_to_view()
 
 
 def build_window(**options) -> MainWindow:

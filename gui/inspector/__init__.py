@@ -32,6 +32,8 @@ def install(window: Any) -> "InspectorPanel":
     neighbours = [d for d in window.findChildren(QDockWidget)
                   if window.dockWidgetArea(d) == right and not d.isFloating()]
     dock = window.add_panel_dock("Inspector", panel, right)
+    if dock is not None:
+        dock.visibilityChanged.connect(panel.on_dock_visibility_changed)
     if neighbours and dock is not None:
         # Stacked under Properties the tables would get a few rows: share its full height as a tab.
         window.tabifyDockWidget(neighbours[-1], dock)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from shiboken6 import isValid
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QPushButton,
@@ -235,8 +236,28 @@ class InspectorPanel(QWidget):
         self.revealed.clear()
         self.invalidate()
 
+    def is_shown(self) -> bool:
+        """On screen: a dock in a hidden tab stays 'visible' to Qt but is moved off screen."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
+    def on_dock_visibility_changed(self, _visible: bool) -> None:
+        """Tab switches send no show/hide events, only the dock's visibilityChanged (whose value
+        is unreliable while docks are being arranged): look again once the layout settled."""
+        QTimer.singleShot(0, self._sync_shown)
+
+    def _sync_shown(self) -> None:
+        if not isValid(self):
+            return
+        if not self.is_shown():
+            if self.overlay is not None:
+                self.overlay.clear()
+        elif self._pending or self.result is None:
+            self._debounce.start()
+        elif self.stages:
+            self._highlight()
+
     def recompute(self) -> None:
-        if not self.isVisible():
+        if not self.is_shown():
             self._pending = True
             return
         self._pending = False
@@ -491,7 +512,7 @@ class InspectorPanel(QWidget):
 
     def _highlight(self) -> None:
         stage = self.current_stage
-        if self.overlay is None or stage is None or not self.isVisible():
+        if self.overlay is None or stage is None or not self.is_shown():
             return
         node = stage.node if stage.node is not None else self.result.output_id
         self.overlay.show_stage(node, stage.phase)

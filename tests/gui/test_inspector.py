@@ -291,6 +291,11 @@ def test_install_docks_the_panel_in_the_main_window(qtbot, make_window):
     window = make_window()
     panel = install(window)
     assert window.docks["Inspector"].widget() is panel and panel.scene is window.scene
+    qtbot.wait(50)  # let the dock layout settle before switching tabs
+    window.docks["Properties"].raise_()
+    qtbot.waitUntil(lambda: not panel.is_shown())  # a hidden tab: no tracing, no canvas overlay
+    window.docks["Inspector"].raise_()
+    qtbot.waitUntil(panel.is_shown)
     assert window.file_actions.open_path(str(EXAMPLES / "xor.json"), ask=False)
     wait_for_trace(qtbot, panel)
     window.activateWindow()
@@ -305,6 +310,8 @@ def test_install_docks_the_panel_in_the_main_window(qtbot, make_window):
     model = panel.tensor_views["output"].model
     assert QGuiApplication.clipboard().text() == "\t".join(repr(model.value(0, c))
                                                             for c in range(4))
+    window.docks["Properties"].raise_()  # the inspector's tab hidden: its highlight goes too
+    qtbot.waitUntil(lambda: panel.overlay.glow is None)
     panel.shutdown()
     QApplication.processEvents()
 
