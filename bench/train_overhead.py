@@ -11,6 +11,7 @@ that machine noise hits both alike; the fastest run of each is compared.
 from __future__ import annotations
 
 import copy
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -94,12 +95,15 @@ def compare(name: str, network: Network, repeats: int, target: float) -> float:
         ours_times.append(ours(run, network.training))
         hand_times.append(hand_loop(hand_model(run.model), base.x_train, base.y_train, base.x_val,
                                     base.y_val, loss_fn, network.training))
-    # The fastest of several alternating runs: the least disturbed by other work on the machine.
+    # The fastest of several alternating runs: the least disturbed by other work on the machine
+    # (the median ratio is printed too, to show how noisy the machine was).
     mine, hand = min(ours_times), min(hand_times)
     ratio = mine / hand
+    median_ratio = statistics.median(o / h for o, h in zip(ours_times, hand_times))
     per_epoch = 1000 / network.training.epochs
     print(f"{name:7s} ours {mine * per_epoch:7.2f} ms/epoch   hand loop {hand * per_epoch:7.2f} "
-          f"ms/epoch   ratio {ratio:.3f} (target <= {target})  {'OK' if ratio <= target else 'OVER'}")
+          f"ms/epoch   ratio {ratio:.3f} (median of pairs {median_ratio:.3f}; target <= {target})  "
+          f"{'OK' if ratio <= target else 'OVER'}")
     return ratio
 
 
@@ -113,7 +117,7 @@ def main() -> int:
                   TrainingSettings(optimizer="adam", learning_rate=0.05, batch_size=0, epochs=300,
                                    seed=0))
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread")
-    ratios = [compare("digits", digits, 7, 1.05), compare("xor", xor, 15, 1.3)]
+    ratios = [compare("digits", digits, 15, 1.05), compare("xor", xor, 25, 1.3)]
     return 0 if ratios[0] <= 1.05 and ratios[1] <= 1.3 else 1
 
 

@@ -71,6 +71,8 @@ class Trainer:
         self.x_train, self.y_train = _tensors(dataset.x_train, dataset.y_train)
         self.x_val, self.y_val = _tensors(dataset.x_val, dataset.y_val)
         self.optimizer = make_optimizer(model, settings)
+        self._perceptron = isinstance(self.optimizer, PerceptronRule)
+        self._penalised = bool(settings.l1 or settings.l2)
         self.generator = torch.Generator().manual_seed(settings.seed)
         self.epochs_run = 0
         self.target_epoch = settings.epochs
@@ -132,11 +134,12 @@ class Trainer:
         value = loss.item()
         if not math.isfinite(value):
             return value, None
-        if isinstance(self.optimizer, PerceptronRule):
+        if self._perceptron:
             self.optimizer.apply(x, y, output.detach())
             return value, output.detach()
-        penalty = weight_penalty(self.model, self.settings.l1, self.settings.l2)
-        (loss if penalty is None else loss + penalty).backward()
+        if self._penalised:
+            loss = loss + weight_penalty(self.model, self.settings.l1, self.settings.l2)
+        loss.backward()
         self.optimizer.step()
         return value, output.detach()
 
