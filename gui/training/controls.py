@@ -139,18 +139,21 @@ class ControlsBar(QWidget):
                             f"{format_duration(eta) if done < 1 else '0:00'}")
 
     def show_epoch(self, stats) -> None:
-        """Latest epoch's numbers: loss and accuracy for training (and validation)."""
-        loss = f"loss {stats.train_loss:.4g}"
-        if stats.val_loss is not None:
-            loss += f" (validation {stats.val_loss:.4g})"
-        parts = [f"epoch {stats.epoch}", loss]
-        if stats.train_accuracy is not None:
-            accuracy = f"accuracy {stats.train_accuracy:.1%}"
-            if stats.val_accuracy is not None:
-                accuracy += f" (validation {stats.val_accuracy:.1%})"
-            parts.append(accuracy)
-        self.metrics.setText(" · ".join(parts))
-        self.metrics.setToolTip(self.metrics.text())
+        """Latest epoch's numbers, compact enough for a narrow dock ("val" = validation); the
+        tooltip spells them out."""
+        short, full = [f"epoch {stats.epoch}"], [f"epoch {stats.epoch}"]
+        for name, train, val, fmt in (("loss", stats.train_loss, stats.val_loss, "{:.4g}"),
+                                      ("accuracy", stats.train_accuracy, stats.val_accuracy,
+                                       "{:.1%}")):
+            if train is None:
+                continue
+            text = fmt.format(train)
+            short.append(f"{'acc' if name == 'accuracy' else name} {text}"
+                         + (f" (val {fmt.format(val)})" if val is not None else ""))
+            full.append(f"training {name} {text}"
+                        + (f", validation {name} {fmt.format(val)}" if val is not None else ""))
+        self.metrics.setText(" · ".join(short))
+        self.metrics.setToolTip("\n".join(full))
 
     def show_finished(self, text: str, elapsed: float) -> None:
         self.progress.setFormat(text)

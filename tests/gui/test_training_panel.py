@@ -85,7 +85,8 @@ def test_xor_trains_to_full_accuracy_as_one_undo_step(qtbot, make_panel):
     assert len(x) == len(y) == 300  # exactly one point per epoch
     assert np.array_equal(x, np.arange(1, 301))
     assert panel.session.last_epoch.train_accuracy == 1.0
-    assert "accuracy 100.0%" in panel.controls.metrics.text()
+    assert "acc 100.0%" in panel.controls.metrics.text()
+    assert "training accuracy 100.0%" in panel.controls.metrics.toolTip()
     assert document.undo_stack.count() == 1
     assert document.undo_stack.text(0) == "Train 300 epochs"
     trained = weights_of(document)
