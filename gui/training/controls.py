@@ -132,16 +132,17 @@ class ControlsBar(QWidget):
         if int(done * 100) != self.progress.value():  # setValue repaints synchronously
             self.progress.setValue(int(done * 100))
         prefix = "Paused at epoch" if paused else "Epoch"
-        self.progress.setFormat(f"{prefix} {batch.epoch} of {total} · "
-                                f"batch {batch.batch}/{batch.batches}")
         eta = batch.elapsed * (1 - done) / done if done > 0 else 0.0
-        self.status.setText(f"elapsed {format_duration(batch.elapsed)} · ETA "
-                            f"{format_duration(eta) if done < 1 else '0:00'}")
+        # Times live in the bar, whose width is fixed, so the metrics line below keeps its room.
+        self.progress.setFormat(f"{prefix} {batch.epoch} of {total} · batch {batch.batch}/"
+                                f"{batch.batches} · {format_duration(batch.elapsed)} elapsed, "
+                                f"ETA {format_duration(eta) if done < 1 else '0:00'}")
+        self.status.setText("")
 
     def show_epoch(self, stats) -> None:
         """Latest epoch's numbers, compact enough for a narrow dock ("val" = validation); the
         tooltip spells them out."""
-        short, full = [f"epoch {stats.epoch}"], [f"epoch {stats.epoch}"]
+        short, full = [], [f"after epoch {stats.epoch}:"]  # the progress bar shows the epoch
         for name, train, val, fmt in (("loss", stats.train_loss, stats.val_loss, "{:.4g}"),
                                       ("accuracy", stats.train_accuracy, stats.val_accuracy,
                                        "{:.1%}")):
@@ -152,7 +153,7 @@ class ControlsBar(QWidget):
                          + (f" (val {fmt.format(val)})" if val is not None else ""))
             full.append(f"training {name} {text}"
                         + (f", validation {name} {fmt.format(val)}" if val is not None else ""))
-        self.metrics.setText(" · ".join(short))
+        self.metrics.setText(" · ".join(short) or f"epoch {stats.epoch}")
         self.metrics.setToolTip("\n".join(full))
 
     def show_finished(self, text: str, elapsed: float) -> None:
