@@ -60,9 +60,9 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
                                 [], "Draw small Dense layers as neurons, with their weights",
                                 checkable=True),
     }
-    a["undo"] = window.document.undo_stack.createUndoAction(window, "&Undo")
+    a["undo"] = _stack_action(window, "Undo", window.document.undo, "canUndo", "undoText")
     a["undo"].setShortcuts([QKeySequence(Keys.Undo)])
-    a["redo"] = window.document.undo_stack.createRedoAction(window, "&Redo")
+    a["redo"] = _stack_action(window, "Redo", window.document.redo, "canRedo", "redoText")
     a["redo"].setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
     for name in CANVAS_ACTIONS:
         a[name].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -123,3 +123,20 @@ def fill_examples_menu(window: "MainWindow") -> None:
                                  window.file_actions.open_path(p))
     if menu.isEmpty():
         menu.addAction("No examples found").setEnabled(False)
+
+
+def _stack_action(window, verb: str, trigger, can: str, text: str) -> QAction:
+    """Undo/Redo through the Document (not QUndoStack's own actions, which call the C++ slot
+    directly): the document first turns a running training's weights into an undo step."""
+    stack = window.document.undo_stack
+    action = QAction(f"&{verb}", window)
+    action.triggered.connect(trigger)
+
+    def refresh() -> None:
+        action.setEnabled(getattr(stack, can)())
+        label = getattr(stack, text)()
+        action.setText(f"&{verb} {label}" if label else f"&{verb}")
+    for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.indexChanged):
+        signal.connect(refresh)
+    refresh()
+    return action

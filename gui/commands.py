@@ -120,6 +120,10 @@ class SetParams(QUndoCommand):
 class MoveLayers(QUndoCommand):
     """One drag (or one auto layout) of any number of layers."""
 
+    # Moving cards changes nothing a training run uses: it may be recorded while the run goes
+    # on (see Document.EditStack), unlike every other edit.
+    keeps_live_weights = True
+
     def __init__(self, graph: NetworkGraph, positions: dict[str, tuple[float, float]],
                  text: str = "") -> None:
         super().__init__(text or (f"Move '{next(iter(positions))}'" if len(positions) == 1

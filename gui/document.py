@@ -81,7 +81,7 @@ class Document(QObject):
     def __init__(self, network: Network | None = None, path: str | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = EditStack(self.flush_live_weights, self)
         self._network = network or new_network()
         self._path = path
         self._report = ValidationReport()
@@ -276,7 +276,11 @@ class Document(QObject):
         self._live_before = {n: self.graph.weights(n) for n in self.graph.layer_ids()}
 
     def set_live_weights(self, weights: dict[str, dict[str, np.ndarray]]) -> None:
-        """Show intermediate weights on the canvas without an undo step (cheap, call at ~10 Hz)."""
+        """Show intermediate weights on the canvas without an undo step (cheap, call at ~10 Hz).
+        Ignored once the run's weights were flushed into an undo step (see `flush_live_weights`):
+        late messages from a stopping worker must not change the graph behind the undo stack."""
+        if self._live_before is None:
+            return
         for layer_id, values in weights.items():
             if self.graph.has_layer(layer_id):
                 self.graph.set_weights(layer_id, values)
@@ -289,10 +293,43 @@ class Document(QObject):
         after = {n: self.graph.weights(n) for n in before if self.graph.has_layer(n)}
         self.undo_stack.push(commands.SetManyWeights(self.graph, before, after, text))
 
+    def flush_live_weights(self) -> None:
+        """Before any other change (an edit, undo, redo, saving prompt) during a run: make the
+        weights trained so far one undo step, so the user's change is recorded after them and
+        undo/redo keep matching what the graph held. The run itself stops on that change."""
+        if self._live_before is not None:
+            self.commit_live_weights("Train (interrupted)")
+
+    def undo(self) -> None:
+        self.flush_live_weights()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.flush_live_weights()
+        self.undo_stack.redo()
+
     def cancel_live_weights(self) -> None:
         if self._live_before is not None:
             self.set_live_weights(self._live_before)
             self._live_before = None
+
+
+class EditStack(QUndoStack):
+    """A QUndoStack that lets the document flush live training weights before every push or
+    macro, so a command never snapshots weights that no undo step holds."""
+
+    def __init__(self, before_change, parent: QObject) -> None:
+        super().__init__(parent)
+        self._before_change = before_change
+
+    def push(self, command) -> None:  # noqa: D102 (QUndoStack API)
+        if not getattr(command, "keeps_live_weights", False):
+            self._before_change()
+        super().push(command)
+
+    def beginMacro(self, text: str) -> None:  # noqa: N802
+        self._before_change()
+        super().beginMacro(text)
 
 
 def _rounded(pos: tuple[float, float]) -> tuple[float, float]:

@@ -76,6 +76,7 @@ class FileActions(QObject):
 
     def maybe_save(self) -> bool:
         """Ask what to do with unsaved changes. True when it is fine to go on."""
+        self.document.flush_live_weights()  # weights trained so far count as a change
         if not self.document.is_modified:
             return True
         answer = dialogs.ask_save_changes(self.window, self.display_name())

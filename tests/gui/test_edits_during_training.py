@@ -1,0 +1,68 @@
+"""Edits, undo and redo while a run is training: the trained-so-far weights become one undo step
+*before* the user's change, so undo/redo always match what the graph held."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from core.fileformat import load_network
+from gui.document import Document
+from gui.training import TrainingPanel, warmup
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
+
+
+def start_digits_run(qtbot):
+    warmup.warm_up()
+    document = Document(load_network(EXAMPLES / "digits_mlp.json"), str(EXAMPLES / "digits_mlp.json"))
+    panel = TrainingPanel(document)
+    qtbot.addWidget(panel)
+    panel.show()
+    document.set_param("hidden_1", "units", 100)
+    panel.session.train()
+    qtbot.waitUntil(lambda: panel.session._weights_shown, timeout=30000)
+    return document, panel
+
+
+def texts(document):
+    stack = document.undo_stack
+    return [stack.text(i) for i in range(stack.count())], stack.index()
+
+
+def test_undo_during_a_run_undoes_the_training_and_keeps_redo(qtbot):
+    document, panel = start_digits_run(qtbot)
+    with qtbot.waitSignal(panel.session.training_finished, timeout=30000):
+        document.undo()
+    commands, index = texts(document)
+    assert commands[-1] == "Train (interrupted)" and index == len(commands) - 1
+    assert document.graph.params("hidden_1")["units"] == 100  # the edit before the run stays
+    assert document.graph.weights("hidden_1") == {}  # weights as before the run
+    document.redo()
+    assert document.graph.weights("hidden_1")["weight"].shape == (64, 100)
+    panel.shutdown()
+
+
+def test_an_edit_during_a_run_is_recorded_after_the_training(qtbot):
+    document, panel = start_digits_run(qtbot)
+    with qtbot.waitSignal(panel.session.training_finished, timeout=30000):
+        document.rename("hidden_2", "middle")
+    commands, index = texts(document)
+    assert commands[-2] == "Train (interrupted)" and index == len(commands)
+    trained = document.graph.weights("middle")["weight"]
+    document.undo()  # the rename
+    np.testing.assert_array_equal(document.graph.weights("hidden_2")["weight"], trained)
+    document.undo()  # the training
+    assert document.graph.weights("hidden_2") == {}
+    assert document.graph.params("hidden_1")["units"] == 100
+    panel.shutdown()
+
+
+def test_late_weight_messages_after_the_flush_do_not_touch_the_graph(qtbot):
+    document, panel = start_digits_run(qtbot)
+    document.flush_live_weights()
+    before = document.graph.weights("scores")
+    document.set_live_weights({"scores": {"weight": np.zeros((64, 10)), "bias": np.zeros(10)}})
+    np.testing.assert_array_equal(document.graph.weights("scores")["weight"], before["weight"])
+    panel.shutdown()
