@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import torch
 from torch import nn
@@ -13,6 +15,11 @@ from torch import nn
 from core.graph import NetworkGraph
 from core.layers import get_spec, shape_text
 from core.validation import ValidationReport, validate
+
+
+# Two threads (the training worker and the inspector's) may compile at once; torch's default
+# generator is process-wide, so a seeded build holds this lock from seeding to the last init.
+_BUILD_LOCK = threading.Lock()
 
 
 class CompileError(ValueError):
@@ -76,11 +83,12 @@ def compile_network(graph: NetworkGraph, optimizer: str = "adam", seed: int | No
     if not report.is_valid:
         first = report.errors[0]
         raise CompileError(first.message, first.node)
-    if seed is not None:
-        torch.manual_seed(seed)
     try:
-        model = CompiledNetwork(graph, report)
-    except (ValueError, RuntimeError) as exc:
+        with _BUILD_LOCK:  # seeding and drawing the initial weights must not interleave
+            if seed is not None:
+                torch.manual_seed(seed)
+            model = CompiledNetwork(graph, report)
+    except (ValueError, RuntimeError, TypeError) as exc:
         raise CompileError(f"Building the network failed: {exc}") from exc
     for node in graph.layer_ids():
         load_layer_weights(model, graph, node)

@@ -293,6 +293,11 @@ class Document(QObject):
         after = {n: self.graph.weights(n) for n in before if self.graph.has_layer(n)}
         self.undo_stack.push(commands.SetManyWeights(self.graph, before, after, text))
 
+    @property
+    def is_training(self) -> bool:
+        """A run is showing live weights (between begin_live_weights and commit/cancel)."""
+        return self._live_before is not None
+
     def flush_live_weights(self) -> None:
         """Before any other change (an edit, undo, redo, saving prompt) during a run: make the
         weights trained so far one undo step, so the user's change is recorded after them and

@@ -260,6 +260,13 @@ class InspectorPanel(QWidget):
         if not self.is_shown():
             self._pending = True
             return
+        if self.document.is_training:
+            # Tracing now would be stale at once and would draw random numbers (dropout, seeded
+            # init) from torch's global generator while the run does: wait for the run's end,
+            # whose final weights arrive as one more graph change.
+            self._pending = True
+            self._show_status("Training is running: the step-through resumes when it ends.", MUTED)
+            return
         self._pending = False
         self._show_status("Computing…", MUTED)
         base_dir = Path(self.document.path).resolve().parent if self.document.path else None

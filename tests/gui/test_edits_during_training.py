@@ -66,3 +66,23 @@ def test_late_weight_messages_after_the_flush_do_not_touch_the_graph(qtbot):
     document.set_live_weights({"scores": {"weight": np.zeros((64, 10)), "bias": np.zeros(10)}})
     np.testing.assert_array_equal(document.graph.weights("scores")["weight"], before["weight"])
     panel.shutdown()
+
+
+def test_the_inspector_waits_for_the_run_then_traces_the_trained_weights(qtbot):
+    """No trace during a run (it would be stale and would share torch's global generator with
+    the run); the run's final weights then trigger one."""
+    from gui.inspector import InspectorPanel
+    document, panel = start_digits_run(qtbot)
+    inspector = InspectorPanel(document)
+    qtbot.addWidget(inspector)
+    inspector.show()
+    inspector.recompute()
+    assert "Training is running" in inspector.status.text()
+    with qtbot.waitSignal(panel.session.training_finished, timeout=30000):
+        panel.stop()
+    qtbot.waitUntil(lambda: inspector.result is not None and not inspector.stale, timeout=30000)
+    assert inspector.result.ok
+    first = inspector.stages[0]
+    assert first.phase == "forward"
+    inspector.shutdown()
+    panel.shutdown()
