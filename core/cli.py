@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from core.fileformat import FileFormatError, load_network, save_network
 from core.layers import shape_text
 from core.network import Network
+from core.settings import SettingsError
 from core.validation import validate
 
 
@@ -70,22 +71,32 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
     from core.training import EpochStats, RunFinished
 
     changes = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None}
-    network.training = replace(network.training, **changes)
+    try:
+        network.training = replace(network.training, **changes)
+    except SettingsError as exc:
+        print(f"error: --{exc.field}: {exc}", file=err)
+        return 2
     prepared = _prepare(network, args.file, err)
     if prepared is None:
         return 1
     run, trainer = prepared
     finished = None
-    for event in trainer.run():
-        if isinstance(event, EpochStats):
-            _print_epoch(event, args.json, out)
-        elif isinstance(event, RunFinished):
-            finished = event
+    try:
+        for event in trainer.run():
+            if isinstance(event, EpochStats):
+                _print_epoch(event, args.json, out)
+            elif isinstance(event, RunFinished):
+                finished = event
+    except (RuntimeError, ValueError) as exc:  # e.g. a shape torch refuses at run time
+        print(f"error: training failed: {exc}", file=err)
+        return 1
     final = {"final": True, "epoch": trainer.epochs_run, **trainer.evaluate_all(),
              "reason": finished.reason, "message": finished.message}
     _print_final(final, args.json, out)
-    if args.save:
+    if args.save and finished.reason != "diverged":  # never save weights that blew up
         _save_trained(network, run.model, args.save)
+    elif args.save:
+        print(f"error: not saved: {finished.message}", file=err)
     return 1 if finished.reason == "diverged" else 0
 
 
@@ -101,8 +112,12 @@ def cmd_inspect(network: Network, args: argparse.Namespace, out: TextIO, err: Te
         print(f"error: --sample must be between 0 and {n - 1}", file=err)
         return 2
     rows = [args.sample] if args.sample is not None else trainer.first_batch_rows()
-    trace = trace_step(run.model, run.dataset.x_train[rows], run.dataset.y_train[rows], run.loss,
-                       network.training, sample_indices=rows)
+    try:
+        trace = trace_step(run.model, run.dataset.x_train[rows], run.dataset.y_train[rows],
+                           run.loss, network.training, sample_indices=rows)
+    except (RuntimeError, ValueError) as exc:  # e.g. BatchNorm cannot train on one sample
+        print(f"error: the step could not be traced: {exc}", file=err)
+        return 1
     if args.json:
         print(json.dumps(trace.to_json()), file=out)
     else:

@@ -71,9 +71,19 @@ def check_fit(network: Network, report: ValidationReport, dataset: Dataset, loss
                        f"uses {loss}, a classification loss: choose mse or mae.", report.output_id)
     want = dataset.output_size
     if out_shape[0] != want:
-        what = (f"{dataset.n_classes} classes" if dataset.task == "classification"
-                else f"{want} target value{'s' if want != 1 else ''}")
         last = network.graph.inputs_of(report.output_id)[0]
+        units = f"{want} unit{'s' if want != 1 else ''}"
+        fix = (f"give '{last}' {units}" if network.graph.layer_type(last) == "Dense"
+               else f"add a Dense layer with {units} before '{report.output_id}'")
         raise RunError(f"The network outputs {out_shape[0]} value{'s' if out_shape[0] != 1 else ''} "
-                       f"per sample but '{dataset.name}' has {what}: give '{last}' {want} unit"
-                       f"{'s' if want != 1 else ''}.", last)
+                       f"per sample but '{dataset.name}' needs {want}"
+                       f"{_target_kind(dataset, loss)}: {fix}.", last)
+
+
+def _target_kind(dataset: Dataset, loss: str) -> str:
+    """Why the dataset needs that many outputs, in the learner's terms."""
+    if dataset.task != "classification":
+        return " (one per target value)"
+    if dataset.output_size == 1:
+        return f" (its 2 classes are one 0/1 output with {loss})"
+    return f" (one score per class: it has {dataset.n_classes} classes)"

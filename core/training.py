@@ -119,7 +119,8 @@ class Trainer:
             best, waited = (monitored, 0) if monitored < best else (best, waited + 1)
             patience = self.settings.early_stopping_patience
             if patience and waited >= patience:
-                yield self._finished("early_stopping", f"Early stopping: the validation loss has not "
+                watched = "validation" if stats.val_loss is not None else "training"
+                yield self._finished("early_stopping", f"Early stopping: the {watched} loss has not "
                                      f"improved for {patience} epochs (best {best:.6g}).", start)
                 return
         yield self._finished("completed", f"Finished {self.epochs_run} epochs.", start)
@@ -137,8 +138,10 @@ class Trainer:
         if self._perceptron:
             self.optimizer.apply(x, y, output.detach())
             return value, output.detach()
-        if self._penalised:
-            loss = loss + weight_penalty(self.model, self.settings.l1, self.settings.l2)
+        penalty = weight_penalty(self.model, self.settings.l1, self.settings.l2) \
+            if self._penalised else None
+        if penalty is not None:  # None when the network has no weight matrix to penalise
+            loss = loss + penalty
         loss.backward()
         self.optimizer.step()
         return value, output.detach()
@@ -148,10 +151,16 @@ class Trainer:
         return self._batches()[0].tolist()
 
     def _batches(self) -> list[torch.Tensor]:
+        """The epoch's row indices in batches. A leftover last batch of one row joins the one
+        before it: BatchNorm cannot normalise a single sample in training mode (e.g. 1441 rows,
+        batch 32). Batch size 1 (online learning) is left as it is."""
         n, size = len(self.x_train), self.batch_size()
         order = torch.randperm(n, generator=self.generator) if self.settings.shuffle \
             else torch.arange(n)
-        return list(torch.split(order, size))
+        batches = list(torch.split(order, size))
+        if size > 1 and len(batches) > 1 and len(batches[-1]) == 1:
+            batches[-2:] = [torch.cat(batches[-2:])]
+        return batches
 
     def _set_learning_rate(self, epoch: int) -> float:
         lr = scheduled_lr(self.settings, epoch)

@@ -78,6 +78,11 @@ def _check_step_neurons(graph: NetworkGraph, report: "ValidationReport", optimiz
                              "smooth step), or choose the perceptron rule as optimizer for a single "
                              "layer of Step neurons.")
         return
+    out = report.output_id
+    if out in report.params and report.params[out]["loss"] == "cross_entropy":
+        report.add(out, f"{describe(graph, out)} uses cross-entropy, but the perceptron rule compares "
+                        "0/1 outputs with 0/1 targets: choose the mse loss (one Step neuron per "
+                        "class).")
     if not is_single_step_layer(graph, report):
         report.add(None, "The perceptron rule trains a single layer of Step neurons: the network "
                          "must be Input → Dense (activation step) → Output. Choose SGD or Adam "

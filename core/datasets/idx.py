@@ -21,6 +21,9 @@ _TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E:
 _KEYS = {"images", "labels", "limit", "flatten"}
 
 
+MAX_CLASSES = 10_000  # a hostile labels file must not make us build millions of class names
+
+
 def read_idx(path: Path) -> np.ndarray:
     """The array stored in an IDX file, checked against its header (magic, size)."""
     data = _file_bytes(path)
@@ -61,6 +64,10 @@ def load_idx(params: dict[str, Any], base_dir: Path | None) -> RawData:
     _check_pair(images, labels, images_path.name, labels_path.name)
     # Classes come from the whole labels file, so a small `limit` does not shrink the output layer.
     n_classes = max(int(labels.max()) + 1, 2)
+    if n_classes > MAX_CLASSES or int(labels.min()) < 0:
+        raise DatasetError(f"{labels_path.name} holds labels from {int(labels.min())} to "
+                           f"{int(labels.max())}: expected class numbers 0 to {MAX_CLASSES - 1} "
+                           "(is it really a labels file?)")
     if limit:
         images, labels = images[:limit], labels[:limit]
     x = _to_float(images)

@@ -108,3 +108,29 @@ def test_inspect_single_sample():
     assert loss["value"] == pytest.approx(16.0)  # (0·3 − 4)²
     code, _, err = run("inspect", str(EXAMPLES / "linear_regression.json"), "--sample", "9")
     assert code == 2 and "between 0 and 3" in err
+
+
+def test_bad_overrides_are_usage_errors_not_tracebacks():
+    code, _, err = run("train", str(EXAMPLES / "xor.json"), "--epochs", "0")
+    assert code == 2 and "--epochs" in err and "between 1" in err
+
+
+def test_diverged_run_is_not_saved(tmp_path):
+    data = json.loads((EXAMPLES / "linear_regression.json").read_text())
+    data["training"]["learning_rate"] = 1e6
+    path, out_path = tmp_path / "nan.json", tmp_path / "out.json"
+    path.write_text(json.dumps(data))
+    code, _, err = run("train", str(path), "--save", str(out_path))
+    assert code == 1 and not out_path.exists() and "not saved" in err
+
+
+def test_batchnorm_on_one_sample_is_a_clean_inspect_error(tmp_path):
+    data = json.loads((EXAMPLES / "xor.json").read_text())
+    data["layers"].insert(1, {"id": "norm", "type": "BatchNorm", "position": [100, 0]})
+    data["connections"][0] = {"from": "input", "to": "norm"}
+    data["connections"].insert(1, {"from": "norm", "to": "hidden"})
+    path = tmp_path / "bn.json"
+    path.write_text(json.dumps(data))
+    code, _, err = run("inspect", str(path), "--sample", "1")
+    assert code == 1 and "could not be traced" in err
+    assert run("inspect", str(path), "--json")[0] == 0  # the whole batch traces fine

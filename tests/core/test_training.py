@@ -166,3 +166,28 @@ def test_predict_mid_epoch_keeps_training_mode():
     next(events)
     trainer.predict(np.zeros((3, 2), dtype=np.float32))
     assert trainer.model.training
+
+
+def test_a_leftover_single_row_batch_joins_the_previous_one_for_batchnorm():
+    graph = chain([("input", "Input", {"shape": [2]}), ("norm", "BatchNorm"),
+                   ("d", "Dense", {"units": 1, "activation": "sigmoid"}),
+                   ("output", "Output", {"loss": "bce"})])
+    network = Network(graph, DatasetSpec(name="xor"),
+                      TrainingSettings(batch_size=3, epochs=2, optimizer="sgd"))
+    trainer, events = run_all(network)
+    assert [len(b) for b in trainer._batches()] == [4]
+    assert events[-1].reason == "completed"
+
+
+def test_l2_on_a_network_without_weight_matrices_trains():
+    graph = chain([("input", "Input", {"shape": [1]}), ("norm", "BatchNorm"),
+                   ("output", "Output", {"loss": "mse"})])
+    network = Network(graph, DatasetSpec(name="linear"), TrainingSettings(l2=0.1, epochs=2))
+    assert run_all(network)[1][-1].reason == "completed"
+
+
+def test_early_stopping_without_validation_says_it_watched_the_training_loss():
+    network = xor_network(learning_rate=1e-9, epochs=50, early_stopping_patience=2,
+                          optimizer="sgd")
+    final = run_all(network)[1][-1]
+    assert final.reason == "early_stopping" and "training loss" in final.message

@@ -274,3 +274,12 @@ def test_validation_does_not_touch_the_graph(graph_of):
     report = validate(graph)
     assert report.params["d"]["units"] == 3 and graph.params("d") == {"units": "3"}
     assert events == []
+
+
+def test_perceptron_rule_refuses_cross_entropy(graph_of):
+    graph = graph_of([("x", "Input", {"shape": [2]}),
+                      ("d", "Dense", {"units": 2, "activation": "step"}),
+                      ("out", "Output", {"loss": "cross_entropy"})])
+    report = validate(graph, "perceptron")
+    assert [p.node for p in report.errors] == ["out"]
+    assert "mse" in report.errors[0].message
