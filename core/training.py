@@ -61,7 +61,9 @@ class Trainer:
     """Owns the model, the data as tensors, the optimizer and the loss for one run."""
 
     def __init__(self, model: torch.nn.Module, dataset: Dataset, settings: TrainingSettings,
-                 loss: str) -> None:
+                 loss: str, schedule_offset: int = 0) -> None:
+        """``schedule_offset``: epochs these weights were already trained for, so that a run
+        that continues them keeps decaying the learning rate instead of restarting it."""
         self.model = model
         self.dataset = dataset
         self.settings = settings
@@ -76,6 +78,7 @@ class Trainer:
         self.generator = torch.Generator().manual_seed(settings.seed)
         self.epochs_run = 0
         self.target_epoch = settings.epochs
+        self.schedule_offset = schedule_offset
 
     @property
     def has_validation(self) -> bool:
@@ -163,7 +166,7 @@ class Trainer:
         return batches
 
     def _set_learning_rate(self, epoch: int) -> float:
-        lr = scheduled_lr(self.settings, epoch)
+        lr = scheduled_lr(self.settings, epoch + self.schedule_offset)
         for group in getattr(self.optimizer, "param_groups", []):
             group["lr"] = lr
         return lr

@@ -27,6 +27,7 @@ class RunRequest:
     network: Network  # a snapshot: its graph is a copy, its settings are frozen records
     base_dir: Path | None = None
     first_step: str | None = None  # None = run freely; "batch"/"epoch" = start paused after it
+    epoch_offset: int = 0  # epochs the weights already had: the learning-rate schedule goes on
     # Seconds between messages of each kind (each one costs the GUI thread a few milliseconds
     # of Python while it holds the GIL; see bench/gui_training.py for the measured trade-off).
     progress_interval: float = 0.05  # batched batch/epoch stats: 20 Hz, what the plots show

@@ -110,7 +110,8 @@ class TrainingSession(QObject):
         self._run_ids += 1
         self._runs_started += 1
         self.info = self._run_info()
-        request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), first_step)
+        request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), first_step,
+                             epoch_offset=self.info.epoch_offset)
         self.run = runner.TrainingRun(request)
         self.owned_runs[:] = [r for r in self.owned_runs if r.is_running()] + [self.run]
         self._connect_worker(self.run.worker)

@@ -163,7 +163,8 @@ class TrainingWorker(QObject):
             self.run_ended.emit(RunEnded(self.run_id, "stopped", "Stopped before the first batch.",
                                          elapsed=self._elapsed()))
             return False
-        self._trainer = Trainer(prepared.model, prepared.dataset, network.training, prepared.loss)
+        self._trainer = Trainer(prepared.model, prepared.dataset, network.training, prepared.loss,
+                                schedule_offset=self.request.epoch_offset)
         size = sum(p.numel() for p in prepared.model.parameters())
         if size > BIG_NETWORK:
             self._weights.interval = self.request.big_weights_interval

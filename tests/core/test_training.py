@@ -191,3 +191,13 @@ def test_early_stopping_without_validation_says_it_watched_the_training_loss():
                           optimizer="sgd")
     final = run_all(network)[1][-1]
     assert final.reason == "early_stopping" and "training loss" in final.message
+
+
+def test_a_continued_run_keeps_decaying_the_learning_rate():
+    network = xor_network(epochs=2, schedule="exponential", decay_rate=0.5, learning_rate=0.4)
+    run = prepare_run(network)
+    fresh = Trainer(run.model, run.dataset, network.training, run.loss)
+    continued = Trainer(run.model, run.dataset, network.training, run.loss, schedule_offset=3)
+    lrs = lambda t: [e.learning_rate for e in t.run() if isinstance(e, EpochStats)]  # noqa: E731
+    assert lrs(fresh) == pytest.approx([0.4, 0.2])
+    assert lrs(continued) == pytest.approx([0.05, 0.025])
