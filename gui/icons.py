@@ -27,13 +27,19 @@ def spec_icon(spec: LayerSpec) -> QIcon:
     return layer_icon(spec.type_name, spec.category)
 
 
-def _glyph_pixmap(glyph: str, color: QColor) -> QPixmap:
-    pixmap = QPixmap(ICON_SIZE, ICON_SIZE)
+def _filled_canvas(size: int, color: QColor) -> tuple[QPixmap, QPainter]:
+    """A transparent square pixmap and a painter on it, set to fill shapes with ``color``."""
+    pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(color)
+    return pixmap, painter
+
+
+def _glyph_pixmap(glyph: str, color: QColor) -> QPixmap:
+    pixmap, painter = _filled_canvas(ICON_SIZE, color)
     rect = QRectF(1, 1, ICON_SIZE - 2, ICON_SIZE - 2)
     painter.drawRoundedRect(rect, 7, 7)
     painter.setPen(QColor("white"))
@@ -45,12 +51,7 @@ def _glyph_pixmap(glyph: str, color: QColor) -> QPixmap:
 
 def dot_icon(color: QColor, size: int = 12) -> QIcon:
     """A filled circle (problem severities in the Problems list)."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(color)
+    pixmap, painter = _filled_canvas(size, color)
     painter.drawEllipse(1, 1, size - 2, size - 2)
     painter.end()
     return QIcon(pixmap)
