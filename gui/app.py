@@ -31,10 +31,12 @@ def install_panels(window: MainWindow) -> None:
 
 
 def _settle_layout(window: MainWindow) -> None:
-    """Once the new docks have their sizes: show Training (the learner's next step after
-    drawing) and Properties, and fit the network into the canvas that just shrank."""
-    window.docks["Training"].raise_()
-    window.docks["Properties"].raise_()
+    """Once the new docks have their sizes: the last session's layout if there is one, else
+    Training (the learner's next step after drawing) and Properties in front; then fit the
+    network into the canvas, whose size just changed."""
+    if not window.restore_layout():
+        window.docks["Training"].raise_()
+        window.docks["Properties"].raise_()
     window.view.fit_to_view()
 
 

@@ -28,6 +28,7 @@ from gui.style import ERROR_COLOR, VALID_COLOR
 
 APP_NAME = "NeuroCanvas"
 STATUS_MESSAGE_MS = 6000
+LAYOUT_VERSION = 1  # bump when the set of docks changes: an older saved layout is then ignored
 
 
 class MainWindow(QMainWindow):
@@ -97,6 +98,20 @@ class MainWindow(QMainWindow):
             dock.raise_()
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def save_layout(self) -> None:
+        """Window size and dock arrangement, restored at the next start (`restore_layout`)."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+
+    def restore_layout(self) -> bool:
+        """Put back the last session's size and docks (once all panels exist). False if none."""
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is None or state is None:
+            return False
+        self.restoreGeometry(geometry)
+        return self.restoreState(state, LAYOUT_VERSION)
 
     def shutdown_panels(self) -> None:
         """Stop the panels' worker threads (training, inspector) before the window goes away."""
@@ -207,6 +222,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.autosaver.shutdown()
+        self.save_layout()
         self.shutdown_panels()
         self._detach_model()
         event.accept()

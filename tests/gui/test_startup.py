@@ -89,3 +89,30 @@ def test_add_panel_dock_lists_the_panel_in_the_view_menu(window):
     assert dock.toggleViewAction() in window.panels_menu.actions()
     assert window.tabifiedDockWidgets(dock) == [window.docks["Problems"]]
     assert window.docks["Training"] is dock
+
+
+def test_window_layout_is_saved_on_close_and_restored(qtbot, tmp_path):
+    """Dock arrangement and size survive a restart (settings written on close)."""
+    from PySide6.QtCore import QSettings
+
+    from gui.app import _settle_layout, install_panels
+    from gui.main_window import MainWindow
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(settings, autosave_dir=tmp_path / "a")
+    install_panels(first)
+    first.show()
+    qtbot.waitExposed(first)
+    qtbot.wait(50)  # let the docks settle before switching tabs
+    first.docks["Inspector"].raise_()
+    first.docks["Problems"].setFloating(True)
+    qtbot.waitUntil(lambda: first.docks["Inspector"].widget().is_shown())
+    first.close()
+    second = MainWindow(settings, autosave_dir=tmp_path / "b")
+    install_panels(second)
+    second.show()
+    qtbot.waitExposed(second)
+    _settle_layout(second)
+    assert second.docks["Problems"].isFloating()
+    qtbot.waitUntil(lambda: second.docks["Inspector"].widget().is_shown())
+    second.document.undo_stack.setClean()
+    second.close()
