@@ -7,8 +7,6 @@ graph inside it is the only part that emits change events.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
 from core.graph import NetworkGraph
 from core.settings import DatasetSpec, TrainingSettings
 
@@ -22,10 +20,6 @@ class Lesson:
     goal_metric: str = ""  # e.g. "train_accuracy", "train_loss"; empty = no promise
     goal_value: float = 0.0  # accuracy >= goal_value, or loss <= goal_value
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "text": self.text,
-                "goal": {"metric": self.goal_metric, "value": self.goal_value} if self.goal_metric else None}
-
 
 @dataclass
 class Network:
@@ -38,7 +32,8 @@ class Network:
 
     def output_layer(self) -> str | None:
         """The id of the (first) Output layer, or None."""
-        for layer_id in self.graph.topological_order() if self.graph.is_acyclic() else self.graph.layer_ids():
+        graph = self.graph
+        for layer_id in graph.topological_order() if graph.is_acyclic() else graph.layer_ids():
             if self.graph.layer_type(layer_id) == "Output":
                 return layer_id
         return None

@@ -12,7 +12,7 @@ from typing import Any
 import networkx as nx
 
 from core.graph import NetworkGraph
-from core.layers import ParamError, Shape, ShapeError, get_spec, shape_text
+from core.layers import ParamError, Shape, ShapeError, get_spec
 from core.validation_rules import check_losses_and_activations, check_weight_shapes, describe
 
 # Names a layer id may not take because the compiled torch module uses them as attributes
@@ -170,8 +170,3 @@ def _infer_shapes(graph: NetworkGraph, report: ValidationReport) -> None:
             report.param_counts[node] = spec.count_params(report.params[node], in_shapes)
         except ShapeError as exc:
             report.add(node, f"{describe(graph, node)} {exc}.")
-
-
-def input_shape_text(report: ValidationReport, node: str) -> str:
-    shape = report.shapes.get(node)
-    return shape_text(shape) if shape else "?"

@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoStack
 from shiboken6 import isValid
 
 from core.graph import ID_PATTERN, GraphError, GraphEvent, NetworkGraph
-from core.layers import ParamError, get_spec
+from core.layers import get_spec
 from core.network import Network
 from core.settings import DatasetSpec, TrainingSettings
 from core.validation import ValidationReport, validate

@@ -122,7 +122,7 @@ class NetworkScene(QGraphicsScene):
 
     def _refresh_layer(self, layer_id: str) -> None:
         """Redraw a card from the model and the latest report, then its edges."""
-        graph, report = self.document.graph, self.document.report
+        report = self.document.report
         item = self.layer_items[layer_id]
         params = self._current_params(layer_id)
         summary = item.spec.summary(params) if item.spec else ""
