@@ -25,11 +25,14 @@ ACTIVATION_NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu
 ADAPTIVE_TEXT = {
     "adam": ("Adam keeps running averages of the gradient (m) and of its square (v), so the simple "
              "rule w ← w − η·∂L/∂w does not apply. On the first step of a fresh Adam, m̂ = g and "
-             "v̂ = g², so each weight moves by about η against the sign of its gradient."),
+             "v̂ = g², so each weight moves by about η against the sign of its gradient. Apply "
+             "step keeps m and v for the next step, as training does."),
     "rmsprop": ("RMSprop divides the gradient by a running average of its square, so the simple "
-                "rule w ← w − η·∂L/∂w does not apply."),
+                "rule w ← w − η·∂L/∂w does not apply. Apply step keeps that average for the next "
+                "step."),
     "momentum": ("SGD with momentum moves along a velocity, a running sum of past gradients, so "
-                 "the simple rule w ← w − η·∂L/∂w does not apply in general."),
+                 "the simple rule w ← w − η·∂L/∂w does not apply in general. Apply step keeps "
+                 "the velocity for the next step."),
 }
 
 

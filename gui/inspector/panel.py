@@ -63,6 +63,10 @@ class InspectorPanel(QWidget):
         self.stale = True
         self._pending = False
         self._restart_on_result = False
+        # Optimizer state after the steps applied here, so Adam/momentum continue as in training;
+        # dropped by any change that is not our own Apply (see `_on_graph_changed`).
+        self._optimizer_state = None
+        self._applying = False
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.recompute)
         self._fit_timer = QTimer(self, singleShot=True, interval=0)
@@ -200,7 +204,7 @@ class InspectorPanel(QWidget):
 
     def _connect(self) -> None:
         doc = self.document
-        doc.graph_changed.connect(lambda _: self.invalidate())
+        doc.graph_changed.connect(self._on_graph_changed)
         doc.network_changed.connect(self._on_network_changed)
         doc.document_replaced.connect(self._on_document_replaced)
         self.sample_spin.valueChanged.connect(lambda _: self._on_selection_changed())
@@ -221,8 +225,14 @@ class InspectorPanel(QWidget):
         self._update_buttons()
         self._debounce.start()
 
+    def _on_graph_changed(self, _event) -> None:
+        if not self._applying:
+            self._optimizer_state = None  # edited, undone, trained: start the optimizer afresh
+        self.invalidate()
+
     def _on_network_changed(self, field: str) -> None:
         if field in ("training", "dataset"):
+            self._optimizer_state = None
             self.invalidate()
 
     def _on_document_replaced(self) -> None:
@@ -271,7 +281,7 @@ class InspectorPanel(QWidget):
         self._show_status("Computing…", MUTED)
         base_dir = Path(self.document.path).resolve().parent if self.document.path else None
         sample = self.sample_spin.value() if self.sample_radio.isChecked() else None
-        self.runner.request(self.document.network, base_dir, sample)
+        self.runner.request(self.document.network, base_dir, sample, self._optimizer_state)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -537,12 +547,15 @@ class InspectorPanel(QWidget):
         stack = self.document.undo_stack
         text = f"Apply inspector step (loss {formulas.fmt(self.result.trace.loss)})"
         stack.beginMacro(text)
+        self._applying = True
         try:
             for node, weights in self.result.after.items():
                 if self.document.graph.has_layer(node):
                     self.document.set_weights(node, weights, f"Update weights of '{node}'")
         finally:
+            self._applying = False
             stack.endMacro()
+        self._optimizer_state = self.result.optimizer_state
         self._restart_on_result = True
         self.step_applied.emit()
         return True

@@ -8,6 +8,7 @@ is the first batch `Trainer` would take, as the CLI's ``inspect`` command does.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,9 @@ class TraceRequest:
     network: Network  # a snapshot (graph copied), never the document's live network
     base_dir: Path | None
     sample: int | None  # a training-set row, or None for the current batch
+    # The optimizer's state after the steps the user applied (Adam's moments, momentum), so the
+    # next step continues them as training would; None = a fresh optimizer.
+    optimizer_state: Any = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class TraceResult:
     rows: tuple[int, ...] = ()
     x_rows: np.ndarray | None = None
     y_rows: np.ndarray | None = None
+    optimizer_state: Any = None  # after this step: what the next request carries if applied
+    continued: bool = False  # the request's optimizer state was used
 
     @property
     def ok(self) -> bool:
@@ -95,8 +101,9 @@ def compute_trace(request: TraceRequest, cache: DatasetCache | None = None) -> T
     seeded = tuple(node for node in run.model.layer_ids
                    if list(run.model.get_submodule(node).parameters())
                    and not network.graph.weights(node))
+    optimizer, continued = _optimizer(run.model, network.training, request.optimizer_state)
     try:
-        trace = _trace(run, network.training, rows)
+        trace = _trace(run, network.training, rows, optimizer)
     except (RuntimeError, ValueError) as exc:  # e.g. BCE on values outside [0, 1]
         return TraceResult(request.request_id, error=f"The step could not be computed: {exc}")
     layers = {node: (network.graph.layer_type(node), run.report.params[node])
@@ -104,7 +111,27 @@ def compute_trace(request: TraceRequest, cache: DatasetCache | None = None) -> T
     return TraceResult(request.request_id, trace=trace, after=extract_weights(run.model),
                        seeded=seeded, layers=layers, output_id=run.model.output_id,
                        settings=network.training, n_train=n_train, rows=tuple(rows),
-                       x_rows=run.dataset.x_train[rows], y_rows=run.dataset.y_train[rows])
+                       x_rows=run.dataset.x_train[rows], y_rows=run.dataset.y_train[rows],
+                       optimizer_state=_state_of(optimizer), continued=continued)
+
+
+def _optimizer(model, settings: TrainingSettings, state: Any):
+    """The run's optimizer, continuing ``state`` when it fits this model (else a fresh one)."""
+    from core.optim import make_optimizer
+    optimizer = make_optimizer(model, settings)
+    if state is None or not hasattr(optimizer, "load_state_dict"):
+        return optimizer, False
+    try:
+        optimizer.load_state_dict(copy.deepcopy(state))
+    except (ValueError, KeyError, RuntimeError):  # another network or optimizer since
+        return make_optimizer(model, settings), False
+    for group in optimizer.param_groups:  # the settings' learning rate, not the saved one
+        group["lr"] = settings.learning_rate
+    return optimizer, True
+
+
+def _state_of(optimizer) -> Any:
+    return copy.deepcopy(optimizer.state_dict()) if hasattr(optimizer, "state_dict") else None
 
 
 def _rows(run, settings: TrainingSettings, sample: int | None) -> list[int]:
@@ -115,7 +142,7 @@ def _rows(run, settings: TrainingSettings, sample: int | None) -> list[int]:
     return trainer.first_batch_rows()  # the batch training would take first
 
 
-def _trace(run, settings: TrainingSettings, rows: list[int]):
+def _trace(run, settings: TrainingSettings, rows: list[int], optimizer):
     from core.inspection import trace_step
     return trace_step(run.model, run.dataset.x_train[rows], run.dataset.y_train[rows], run.loss,
-                      settings, sample_indices=rows)
+                      settings, optimizer=optimizer, sample_indices=rows)

@@ -60,11 +60,13 @@ class TraceRunner(QObject):
         self.latest_id = 0
         self.busy = False
 
-    def request(self, network: Network, base_dir: Path | None, sample: int | None) -> int:
+    def request(self, network: Network, base_dir: Path | None, sample: int | None,
+                optimizer_state=None) -> int:
         """Snapshot the network now (GUI thread) and trace it in the background."""
         self.latest_id += 1
         self.busy = True
-        job = _TraceJob(TraceRequest(self.latest_id, snapshot(network), base_dir, sample), self)
+        job = _TraceJob(TraceRequest(self.latest_id, snapshot(network), base_dir, sample,
+                                     optimizer_state), self)
         self.pool.start(job)
         return self.latest_id
 

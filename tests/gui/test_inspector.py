@@ -336,3 +336,34 @@ def test_every_example_renders_every_stage(qtbot, name):
                 assert panel.tensor_views["output"].pictures is None or \
                     panel.tensor_views["output"].pictures.isHidden()
     panel.shutdown()
+
+
+def test_applied_adam_steps_continue_the_optimizer_like_training(qtbot):
+    """Two Apply steps with Adam equal two steps of one Adam on the same batch (moments kept);
+    any other edit starts the optimizer afresh."""
+    import torch
+
+    from core.compiler import extract_weights
+    from core.inspection import trace_step
+    from core.run_setup import prepare_run
+    from core.training import Trainer
+    panel = open_panel(qtbot, "xor.json", sample=None)
+    document = panel.document
+    network = load_network(EXAMPLES / "xor.json")
+    run = prepare_run(network)
+    rows = Trainer(run.model, run.dataset, network.training, run.loss).first_batch_rows()
+    optimizer = torch.optim.Adam(run.model.parameters(), lr=network.training.learning_rate)
+    for _ in range(2):
+        trace_step(run.model, run.dataset.x_train[rows], run.dataset.y_train[rows], run.loss,
+                   network.training, optimizer=optimizer)
+        assert panel.apply_step()
+        wait_for_trace(qtbot, panel)
+    assert panel.result.continued
+    expected = extract_weights(run.model)
+    for node in ("hidden", "prob"):
+        np.testing.assert_allclose(document.graph.weights(node)["weight"],
+                                   expected[node]["weight"], rtol=1e-6)
+    document.set_param("hidden", "activation", "relu")
+    wait_for_trace(qtbot, panel)
+    assert not panel.result.continued
+    panel.shutdown()
