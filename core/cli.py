@@ -103,7 +103,7 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
 def cmd_inspect(network: Network, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from core.inspection import trace_step
 
-    prepared = _prepare(network, args.file, err)
+    prepared = _prepare(network, args.file, err, purpose="inspect")
     if prepared is None:
         return 1
     run, trainer = prepared
@@ -126,14 +126,14 @@ def cmd_inspect(network: Network, args: argparse.Namespace, out: TextIO, err: Te
 
 
 # ----- helpers -----------------------------------------------------------------------------
-def _prepare(network: Network, file: str, err: TextIO):
+def _prepare(network: Network, file: str, err: TextIO, purpose: str = "train"):
     """(PreparedRun, Trainer) for the file's network, or None after printing why it cannot run."""
     from core.run_setup import RunError, prepare_run
     from core.training import Trainer
 
     _use_one_thread()
     try:
-        run = prepare_run(network, Path(file).resolve().parent)
+        run = prepare_run(network, Path(file).resolve().parent, purpose=purpose)
     except (RunError, ValueError) as exc:
         print(f"error: {exc}", file=err)
         return None

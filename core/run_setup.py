@@ -33,9 +33,10 @@ class PreparedRun:
 
 
 def prepare_run(network: Network, base_dir: Path | None = None, seed: int | None = None,
-                dataset: Dataset | None = None) -> PreparedRun:
-    """Validate, load the dataset, check they fit, then compile with the run's seed."""
-    report = validate(network.graph, network.training.optimizer)
+                dataset: Dataset | None = None, purpose: str = "train") -> PreparedRun:
+    """Validate, load the dataset, check they fit, then compile with the run's seed.
+    ``purpose`` "inspect" accepts what only training cannot do (see `validate`)."""
+    report = validate(network.graph, network.training.optimizer, purpose)
     if not report.is_valid:
         first = report.errors[0]
         raise RunError(first.message, first.node)

@@ -74,8 +74,10 @@ class ValidationReport:
         self.problems.append(Problem(node, message, severity))
 
 
-def validate(graph: NetworkGraph, optimizer: str = "adam") -> ValidationReport:
-    """Check the whole graph; ``optimizer`` matters for the Step/perceptron rules."""
+def validate(graph: NetworkGraph, optimizer: str = "adam", purpose: str = "train") -> ValidationReport:
+    """Check the whole graph; ``optimizer`` matters for the Step/perceptron rules. ``purpose``
+    "inspect" (one step traced by hand) lets Step neurons under gradient descent through as a
+    warning: seeing their zero gradient is the lesson; training them is what cannot work."""
     report = ValidationReport()
     if not graph.layer_ids():
         report.add(None, "The network is empty: drag an Input, some layers and an Output "
@@ -89,7 +91,7 @@ def validate(graph: NetworkGraph, optimizer: str = "adam") -> ValidationReport:
         return report
     _check_connectivity(graph, report)
     _infer_shapes(graph, report)
-    check_losses_and_activations(graph, report, optimizer)
+    check_losses_and_activations(graph, report, optimizer, purpose)
     check_weight_shapes(graph, report)
     return report
 

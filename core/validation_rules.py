@@ -52,7 +52,7 @@ def final_activation(graph: NetworkGraph, report: "ValidationReport") -> tuple[s
 
 
 def check_losses_and_activations(graph: NetworkGraph, report: "ValidationReport",
-                                 optimizer: str) -> None:
+                                 optimizer: str, purpose: str = "train") -> None:
     out = report.output_id
     if out is None or out not in report.params:
         return
@@ -65,18 +65,20 @@ def check_losses_and_activations(graph: NetworkGraph, report: "ValidationReport"
     if loss == "bce" and activation not in ("sigmoid", None) and last is not None:
         report.add(last, f"Binary cross-entropy expects probabilities between 0 and 1, but {describe(graph, last)} "
                         f"uses a {activation} activation: set it to sigmoid.")
-    _check_step_neurons(graph, report, optimizer)
+    _check_step_neurons(graph, report, optimizer, purpose)
 
 
-def _check_step_neurons(graph: NetworkGraph, report: "ValidationReport", optimizer: str) -> None:
+def _check_step_neurons(graph: NetworkGraph, report: "ValidationReport", optimizer: str,
+                        purpose: str) -> None:
     step_nodes = [n for n in graph.topological_order()
                   if activation_of(graph, n, report.params) == "step"]
     if optimizer != "perceptron":
+        severity = "warning" if purpose == "inspect" else "error"
         for node in step_nodes:
-            report.add(node, f"{describe(graph, node)} uses a Step activation, whose gradient is zero everywhere, so "
-                             "gradient descent cannot change the weights before it: use sigmoid (a "
-                             "smooth step), or choose the perceptron rule as optimizer for a single "
-                             "layer of Step neurons.")
+            report.add(node, f"{describe(graph, node)} uses a Step activation, whose gradient is "
+                             "zero everywhere, so gradient descent cannot change the weights "
+                             "before it: use sigmoid (a smooth step), or choose the perceptron "
+                             "rule as optimizer for a single layer of Step neurons.", severity)
         return
     out = report.output_id
     if out in report.params and report.params[out]["loss"] == "cross_entropy":

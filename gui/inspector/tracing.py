@@ -89,7 +89,7 @@ def compute_trace(request: TraceRequest, cache: DatasetCache | None = None) -> T
     network = request.network
     try:
         dataset = cache.get(network, network.loss_name(), request.base_dir) if cache else None
-        run = prepare_run(network, request.base_dir, dataset=dataset)
+        run = prepare_run(network, request.base_dir, dataset=dataset, purpose="inspect")
     except DatasetError as exc:
         return TraceResult(request.request_id, error=f"Dataset: {exc}")
     except RunError as exc:

@@ -134,3 +134,31 @@ def test_batchnorm_on_one_sample_is_a_clean_inspect_error(tmp_path):
     code, _, err = run("inspect", str(path), "--sample", "1")
     assert code == 1 and "could not be traced" in err
     assert run("inspect", str(path), "--json")[0] == 0  # the whole batch traces fine
+
+
+def threshold_xor(tmp_path):
+    """XOR from threshold units with textbook weights: h = H(x·W + b), y = H(h·V + c)."""
+    data = json.loads((EXAMPLES / "xor.json").read_text())
+    data["layers"][1]["params"] = {"units": 2, "activation": "step", "bias": True}
+    data["layers"][2]["params"] = {"units": 1, "activation": "step", "bias": True}
+    data["layers"][3]["params"] = {"loss": "mse"}
+    data["weights"] = {"hidden": {"weight": [[1, 1], [1, 1]], "bias": [-0.5, -1.5]},
+                       "prob": {"weight": [[1], [-1]], "bias": [-0.5]}}
+    data["training"]["optimizer"] = "sgd"
+    data["training"]["shuffle"] = False
+    path = tmp_path / "threshold_xor.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_threshold_network_can_be_inspected_but_not_trained_by_gradient_descent(tmp_path):
+    path = threshold_xor(tmp_path)
+    code, out, _ = run("inspect", str(path), "--json")
+    steps = json.loads(out)["steps"]
+    assert code == 0
+    prob = next(s for s in steps if s["phase"] == "forward" and s["node"] == "prob")
+    np.testing.assert_array_equal(np.ravel(prob["output"]), [0, 1, 1, 0])  # XOR, by hand
+    hidden = next(s for s in steps if s["phase"] == "backward" and s["node"] == "hidden")
+    assert not np.any(hidden["grads"]["weight"])  # the zero gradient that is the lesson
+    code, _, err = run("train", str(path))
+    assert code == 1 and "gradient is zero" in err
