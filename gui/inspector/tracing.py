@@ -131,7 +131,9 @@ def _optimizer(model, settings: TrainingSettings, state: Any):
 
 
 def _state_of(optimizer) -> Any:
-    return copy.deepcopy(optimizer.state_dict()) if hasattr(optimizer, "state_dict") else None
+    """The trace's optimizer is thrown away, so its state needs no copy here; `_optimizer`
+    copies it once when a later step loads it (Adam updates its moments in place)."""
+    return optimizer.state_dict() if hasattr(optimizer, "state_dict") else None
 
 
 def _rows(run, settings: TrainingSettings, sample: int | None) -> list[int]:
