@@ -32,7 +32,7 @@ from core.losses import make_loss  # noqa: E402
 from core.optim import make_optimizer  # noqa: E402
 from core.run_setup import prepare_run  # noqa: E402
 from core.training import Trainer  # noqa: E402
-from gui.inspector.tracing import DatasetCache, TraceRequest, compute_trace, snapshot  # noqa: E402
+from core.inspection.tracing import DatasetCache, TraceRequest, compute_trace, snapshot  # noqa: E402
 
 EXAMPLES = ROOT / "assets" / "examples"
 RUNS = 50

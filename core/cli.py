@@ -101,27 +101,18 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
 
 
 def cmd_inspect(network: Network, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from core.inspection import trace_step
+    """The same use case as the inspector panel (core.inspection.tracing), printed."""
+    from core.inspection.tracing import TraceRequest, compute_trace
 
-    prepared = _prepare(network, args.file, err, purpose="inspect")
-    if prepared is None:
-        return 1
-    run, trainer = prepared
-    n = len(run.dataset.x_train)
-    if args.sample is not None and not 0 <= args.sample < n:
-        print(f"error: --sample must be between 0 and {n - 1}", file=err)
-        return 2
-    rows = [args.sample] if args.sample is not None else trainer.first_batch_rows()
-    try:
-        trace = trace_step(run.model, run.dataset.x_train[rows], run.dataset.y_train[rows],
-                           run.loss, network.training, sample_indices=rows)
-    except (RuntimeError, ValueError) as exc:  # e.g. BatchNorm cannot train on one sample
-        print(f"error: the step could not be traced: {exc}", file=err)
-        return 1
+    _use_one_thread()
+    result = compute_trace(TraceRequest(0, network, Path(args.file).resolve().parent, args.sample))
+    if not result.ok:
+        print(f"error: {result.error}", file=err)
+        return 2 if result.error_kind == "sample" else 1
     if args.json:
-        print(json.dumps(trace.to_json()), file=out)
+        print(json.dumps(result.trace.to_json()), file=out)
     else:
-        _print_trace(trace, out)
+        _print_trace(result.trace, out)
     return 0
 
 

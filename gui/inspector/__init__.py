@@ -4,8 +4,8 @@ Integration: ``install(window)`` builds an `InspectorPanel` from ``window.docume
 canvas scene when the window has one) and docks it on the right. The panel also works alone:
 ``InspectorPanel(document, scene=None)``.
 
-The Qt-free parts (``formulas``, ``answers``, ``stages``, ``tracing``) import without a display,
-so this module loads the panel lazily.
+The Qt-free logic (formulas, answer checking, stages, the trace use case) lives in
+``core.inspection``; this package holds only widgets, and loads the panel lazily.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from gui.inspector.answers import (DEFAULT_ATOL, DEFAULT_RTOL, Quantity, Verdict, check,
+from core.inspection.answers import (DEFAULT_ATOL, DEFAULT_RTOL, Quantity, Verdict, check,
                                    parse_number)
 
 GOOD_STYLE = "color: #188038;"

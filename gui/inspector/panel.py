@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLabel, Q
 
 from gui.canvas.overlays_inspector import PHASE_COLORS, InspectorOverlay
 from gui.document import Document
-from gui.inspector import formulas
+from core.inspection import formulas
 from gui.inspector.answer_box import AnswerBox
-from gui.inspector.answers import loss_quantities, neuron_quantities
-from gui.inspector.stages import Stage, build_stages, jump_index, loss_facts, neuron_facts
+from core.inspection.answers import loss_quantities, neuron_quantities
+from core.inspection.stages import Stage, build_stages, jump_index, loss_facts, neuron_facts
 from gui.inspector.tensor_view import TensorView
 from gui.inspector.timeline import TimelineBar
-from gui.inspector.tracing import TraceResult
+from core.inspection.tracing import TraceResult
 from gui.inspector.worker import TraceRunner
 
 DEBOUNCE_MS = 120

@@ -13,8 +13,8 @@ from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QImage, QKeySe
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHeaderView, QLabel,
                                QSizePolicy, QTableView, QVBoxLayout, QWidget)
 
-from gui.inspector.formulas import fmt
-from gui.inspector.stages import TensorSpec
+from core.inspection.formulas import fmt
+from core.inspection.stages import TensorSpec
 from gui.style import NEGATIVE_COLOR, POSITIVE_COLOR
 
 TABLE_MAX = 20  # columns (and rows) shown as numbers; beyond: summary + picture

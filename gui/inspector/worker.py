@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from core.network import Network
-from gui.inspector.tracing import DatasetCache, TraceRequest, TraceResult, compute_trace, snapshot
+from core.inspection.tracing import DatasetCache, TraceRequest, TraceResult, compute_trace, snapshot
 
 
 class _Relay(QObject):

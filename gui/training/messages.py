@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from core.network import Network
+from core.probes_data import DataPoints
 
 Weights = dict[str, dict[str, np.ndarray]]
 BIG_NETWORK = 2000  # parameters; above this the canvas cannot show every weight anyway
@@ -35,19 +36,6 @@ class RunRequest:
     big_weights_interval: float = 0.25  # ... 4 Hz above BIG_NETWORK parameters
     surface_interval: float = 0.1  # decision-boundary grids: 10 Hz
     confusion_interval: float = 0.25  # confusion matrix of the latest epoch: 4 Hz
-
-
-@dataclass(frozen=True)
-class DataPoints:
-    """Samples to draw under the decision boundary, in raw (unscaled) input coordinates.
-
-    ``y_*`` are class indices (classification) or the first target value (regression).
-    """
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def warm_up() -> None:
         import importlib
 
         import torch
-        for module in ("core.run_setup", "core.training", "gui.training.probes"):
+        for module in ("core.run_setup", "core.training", "core.probes"):
             importlib.import_module(module)
         param = torch.nn.Parameter(torch.zeros(2))
         for optimizer in (torch.optim.Adam([param]), torch.optim.SGD([param], lr=0.1),

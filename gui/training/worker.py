@@ -155,7 +155,7 @@ class TrainingWorker(QObject):
         """Validate, load the data and compile in this thread (torch import, CSV parsing)."""
         from core.run_setup import prepare_run
         from core.training import Trainer
-        from gui.training import probes
+        from core import probes
 
         network = self.request.network
         prepared = prepare_run(network, self.request.base_dir)
@@ -256,7 +256,7 @@ class TrainingWorker(QObject):
     def _send_surface(self, epoch: int) -> None:
         if self._plan is None:
             return
-        from gui.training import probes
+        from core import probes
         trainer = self._trainer
         values, maps = probes.evaluate_surface(trainer.model, self._plan, trainer.loss_name,
                                                trainer.classification)
@@ -264,7 +264,7 @@ class TrainingWorker(QObject):
                                                 self._plan.ys, maps))
 
     def _send_confusion(self, epoch: int) -> None:
-        from gui.training import probes
+        from core import probes
         dataset = self._trainer.dataset
         matrix, subset = probes.confusion_matrix(self._trainer, dataset.n_classes)
         self.confusion_updated.emit(ConfusionUpdate(self.run_id, epoch, matrix,

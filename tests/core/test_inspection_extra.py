@@ -18,9 +18,9 @@ from core.compiler import compile_network, extract_weights
 from core.fileformat import load_network
 from core.inspection import trace_step
 from core.settings import TrainingSettings
-from gui.inspector import answers, formulas
-from gui.inspector.stages import build_stages, jump_index, loss_facts, neuron_facts
-from gui.inspector.tracing import TraceRequest, compute_trace, snapshot
+from core.inspection import answers, formulas
+from core.inspection.stages import build_stages, jump_index, loss_facts, neuron_facts
+from core.inspection.tracing import TraceRequest, compute_trace, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "assets" / "examples"
@@ -275,7 +275,17 @@ def test_compute_trace_reports_an_invalid_network_in_plain_words(graph_of):
 
 
 def test_helpers_import_without_qt():
-    code = ("import sys; import gui.inspector.formulas, gui.inspector.answers, "
-            "gui.inspector.stages, gui.inspector.tracing; "
+    code = ("import sys; import core.inspection.formulas, core.inspection.answers, "
+            "core.inspection.stages, core.inspection.tracing; "
             "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_cli_and_panel_refuse_the_same_out_of_range_sample():
+    """One use case: the panel's request and `main.py inspect --sample` share compute_trace."""
+    network = load_network(EXAMPLES / "linear_regression.json")
+    result = compute_trace(TraceRequest(1, snapshot(network), EXAMPLES, 9))
+    assert not result.ok and result.error_kind == "sample" and "between 0 and 3" in result.error
+    result = compute_trace(TraceRequest(2, snapshot(network), EXAMPLES, -1))
+    assert not result.ok and result.error_kind == "sample"
+    assert compute_trace(TraceRequest(3, snapshot(network), EXAMPLES, 3)).rows == (3,)

@@ -17,8 +17,8 @@ from core.fileformat import load_network
 from gui.canvas.scene import NetworkScene
 from gui.document import Document
 from gui.inspector import InspectorPanel, install
-from gui.inspector.formulas import factor, fmt
-from gui.inspector.stages import TensorSpec
+from core.inspection.formulas import factor, fmt
+from core.inspection.stages import TensorSpec
 from gui.inspector.tensor_view import TensorView
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
@@ -319,7 +319,7 @@ def test_install_docks_the_panel_in_the_main_window(qtbot, make_window):
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.json")))
 def test_every_example_renders_every_stage(qtbot, name):
     """Current batch, values shown then hidden: no stage of any lesson fails to render."""
-    from gui.inspector.tracing import TraceRequest, compute_trace, snapshot
+    from core.inspection.tracing import TraceRequest, compute_trace, snapshot
     network = load_network(EXAMPLES / name)
     panel = InspectorPanel(Document(network))
     qtbot.addWidget(panel)

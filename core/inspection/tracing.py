@@ -1,6 +1,7 @@
-"""What the inspector computes off the GUI thread: a snapshot of the network in, a trace out.
+"""The use case "trace one training step of this network": a snapshot of the network in, a trace out.
 
-Qt-free, so the worker, the benchmark and the tests call the same function. The model is compiled
+One implementation for `main.py inspect` and the inspector panel's worker (and the benchmark and
+the tests), so both pick the same rows, refuse the same samples and word the same errors. The model is compiled
 exactly as a training run would compile it (``prepare_run`` with the network's seed: hand-set or
 trained weights from the graph, the seeded initialisation for the rest), and "the current batch"
 is the first batch `Trainer` would take, as the CLI's ``inspect`` command does.
@@ -38,6 +39,9 @@ class TraceResult:
     trace: Any = None  # core.inspection.Trace
     error: str | None = None
     error_node: str | None = None
+    # What failed: "network" (cannot run), "dataset", "sample" (not a training row: a usage
+    # error for the CLI) or "step" (torch refused the step, e.g. BatchNorm on one sample).
+    error_kind: str | None = None
     after: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # weights to Apply
     seeded: tuple[str, ...] = ()  # trainable layers without weights in the graph
     layers: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # type, params
@@ -91,12 +95,18 @@ def compute_trace(request: TraceRequest, cache: DatasetCache | None = None) -> T
         dataset = cache.get(network, network.loss_name(), request.base_dir) if cache else None
         run = prepare_run(network, request.base_dir, dataset=dataset, purpose="inspect")
     except DatasetError as exc:
-        return TraceResult(request.request_id, error=f"Dataset: {exc}")
+        return TraceResult(request.request_id, error=f"Dataset: {exc}", error_kind="dataset")
     except RunError as exc:
-        return TraceResult(request.request_id, error=str(exc), error_node=exc.node)
+        return TraceResult(request.request_id, error=str(exc), error_node=exc.node,
+                           error_kind="network")
     n_train = len(run.dataset.x_train)
     if n_train == 0:
-        return TraceResult(request.request_id, error="The dataset has no training samples.")
+        return TraceResult(request.request_id, error="The dataset has no training samples.",
+                           error_kind="dataset")
+    if request.sample is not None and not 0 <= request.sample < n_train:
+        return TraceResult(request.request_id, error_kind="sample", error=(
+            f"Sample {request.sample} is not a row of the training set: choose a sample "
+            f"between 0 and {n_train - 1}."))
     rows = _rows(run, network.training, request.sample)
     seeded = tuple(node for node in run.model.layer_ids
                    if list(run.model.get_submodule(node).parameters())
@@ -104,8 +114,9 @@ def compute_trace(request: TraceRequest, cache: DatasetCache | None = None) -> T
     optimizer, continued = _optimizer(run.model, network.training, request.optimizer_state)
     try:
         trace = _trace(run, network.training, rows, optimizer)
-    except (RuntimeError, ValueError) as exc:  # e.g. BCE on values outside [0, 1]
-        return TraceResult(request.request_id, error=f"The step could not be computed: {exc}")
+    except (RuntimeError, ValueError) as exc:  # e.g. BCE outside [0, 1], BatchNorm on one row
+        return TraceResult(request.request_id, error=f"The step could not be traced: {exc}",
+                           error_kind="step")
     layers = {node: (network.graph.layer_type(node), run.report.params[node])
               for node in run.model.layer_ids}
     return TraceResult(request.request_id, trace=trace, after=extract_weights(run.model),
@@ -137,14 +148,14 @@ def _state_of(optimizer) -> Any:
 
 
 def _rows(run, settings: TrainingSettings, sample: int | None) -> list[int]:
-    if sample is not None:
-        return [min(max(sample, 0), len(run.dataset.x_train) - 1)]
+    if sample is not None:  # checked against the training set by compute_trace
+        return [sample]
     from core.training import Trainer
     trainer = Trainer(run.model, run.dataset, settings, run.loss)
     return trainer.first_batch_rows()  # the batch training would take first
 
 
 def _trace(run, settings: TrainingSettings, rows: list[int], optimizer):
-    from core.inspection import trace_step
+    from core.inspection.trace import trace_step
     return trace_step(run.model, run.dataset.x_train[rows], run.dataset.y_train[rows], run.loss,
                       settings, optimizer=optimizer, sample_indices=rows)

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from gui.inspector.formulas import (LossFacts, NeuronFacts, derivative, fmt, sub, update_kind)
+from core.inspection.formulas import (LossFacts, NeuronFacts, derivative, fmt, sub, update_kind)
 
 DEFAULT_RTOL = 1e-3
 DEFAULT_ATOL = 1e-4

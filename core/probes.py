@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from core.datasets import Dataset
-from gui.training.messages import DataPoints
+from core.probes_data import DataPoints
 
 GRID_2D = 60  # 60 x 60 = 3,600 points: one forward pass of well under a millisecond for small nets
 GRID_1D = 200

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gui.inspector.formulas import (ADAPTIVE_TEXT, LossFacts, NeuronFacts, fmt, update_kind)
+from core.inspection.formulas import (ADAPTIVE_TEXT, LossFacts, NeuronFacts, fmt, update_kind)
 
 PHASE_TITLES = {"forward": "Forward", "loss": "Loss", "backward": "Backward", "update": "Update"}
 PARAM_SYMBOLS = {"weight": "W", "bias": "b", "act.weight": "α (PReLU slope)"}
