@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "core"
@@ -110,3 +113,71 @@ def test_model_layer_imports_without_torch():
     """)
     result = run_python(code)
     assert result == {"torch": False, "summary": "Valid — 38 parameters"}
+
+
+# ----- the core tests with Qt uninstalled -------------------------------------------------------
+QT_DISTRIBUTION_ROOTS = {"PySide6", "shiboken6", "pyqtgraph", "pytestqt"}
+
+
+def site_packages_without_qt(target: Path) -> Path:
+    """A copy of this interpreter's site-packages made of symlinks, minus every distribution that
+    installs Qt, its bindings or pytest-qt (their modules and their metadata): what an interpreter
+    sees where Qt was never installed. Run it with ``python -S`` and ``PYTHONPATH=target``."""
+    import importlib.metadata
+    import site
+
+    hidden = set()
+    for dist in importlib.metadata.distributions():
+        roots = {Path(str(f)).parts[0] for f in (dist.files or ())}
+        if roots & QT_DISTRIBUTION_ROOTS:
+            hidden |= roots
+    target.mkdir()
+    for folder in map(Path, site.getsitepackages()):
+        for entry in folder.iterdir():
+            if entry.name not in hidden and not (target / entry.name).exists():
+                (target / entry.name).symlink_to(entry)
+    return target
+
+
+def run_without_qt(site_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "PYTHON"))}
+    env["PYTHONPATH"] = str(site_dir)
+    return subprocess.run([sys.executable, "-S", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def qtless_site(tmp_path_factory):
+    return site_packages_without_qt(tmp_path_factory.mktemp("qtless") / "site-packages")
+
+
+def test_qtless_interpreter_really_has_no_qt(qtless_site):
+    probe = ("import importlib.metadata as m, importlib.util as u, json, torch, pytest\n"
+             "names = ['PySide6', 'shiboken6', 'pyqtgraph', 'pytestqt']\n"
+             "dists = {d.metadata['Name'].lower() for d in m.distributions()}\n"
+             "print(json.dumps({'modules': [n for n in names if u.find_spec(n)],\n"
+             "                  'pytest_qt': 'pytest-qt' in dists}))")
+    result = run_without_qt(qtless_site, "-c", probe)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"modules": [], "pytest_qt": False}
+
+
+def test_qtless_pytest_would_stop_on_a_project_wide_qt_api(qtless_site, tmp_path):
+    """The check below can fail: with pytest-qt's setting in the shared config (as it once was),
+    pytest refuses to start where Qt is absent."""
+    config = tmp_path / "pytest.ini"
+    config.write_text("[pytest]\nqt_api = pyside6\nfilterwarnings = error\n")
+    result = run_without_qt(qtless_site, "-m", "pytest", "-c", str(config), "--rootdir", str(ROOT),
+                            "-p", "no:cacheprovider", "--collect-only", "-q",
+                            "tests/core/test_graph.py")
+    assert result.returncode != 0
+    assert "qt_api" in result.stdout + result.stderr
+
+
+def test_qtless_core_tests_pass(qtless_site):
+    """napari's rule: the core test suite runs where PySide6, pyqtgraph and pytest-qt are not
+    installed, with the project's own pytest config (filterwarnings = error included)."""
+    result = run_without_qt(qtless_site, "-m", "pytest", "tests/core", "-q", "-p",
+                            "no:cacheprovider", "-k", "not qtless")  # not these tests again
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert " passed" in result.stdout and "INTERNALERROR" not in result.stdout

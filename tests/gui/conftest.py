@@ -6,13 +6,31 @@ monkeypatches it again with the answer it wants.
 
 from __future__ import annotations
 
+import os
+
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
+
+# pytest-qt's binding is chosen here, not in pyproject (which the Qt-less core tests share). The
+# environment variable decides when this conftest loads before pytest-qt configures itself
+# (`pytest tests/gui/...`); `pytest_configure` below re-points pytest-qt when it loads later
+# (`pytest` from the root collects tests/gui after pytest-qt already guessed a binding).
+QT_API = "pyside6"
+os.environ.setdefault("PYTEST_QT_API", QT_API)
+
+from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402 (after choosing the binding)
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from gui import dialogs
 
 QStandardPaths.setTestModeEnabled(True)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-qt's own pytest_configure
+def pytest_configure(config):
+    """Pin pytest-qt to PySide6 whatever it guessed before this conftest was imported."""
+    from pytestqt.qt_compat import qt_api
+    if qt_api.pytest_qt_api != QT_API:
+        qt_api.set_qt_api(QT_API)  # an explicit PYTEST_QT_API still wins, as pytest-qt documents
 
 
 def _unexpected(*args, **kwargs):
