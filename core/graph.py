@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -24,6 +25,31 @@ ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 class GraphError(ValueError):
     """An edit that would leave the graph inconsistent (unknown id, duplicate id, cycle, ...)."""
+
+
+# ----- the id rules: one wording and one numbering for the graph, the document and paste -------
+def id_problem(layer_id: str, taken: Container[str]) -> str | None:
+    """Why ``layer_id`` cannot name a new (or renamed) layer; None when it can."""
+    if not ID_PATTERN.fullmatch(layer_id):
+        return (f"'{layer_id}' is not a valid layer id: use letters, digits and _, starting with "
+                "a letter (at most 64 characters).")
+    if layer_id in taken:
+        return f"A layer named '{layer_id}' already exists."
+    return None
+
+
+def next_id(base: str, taken: Container[str]) -> str:
+    """The first free ``stem_N`` (N = 1, 2, ...) for ``base``, a layer type or an id being copied:
+    ``Dense`` -> ``dense_1``; a copy of ``dense_1`` -> ``dense_2``. Always a valid id."""
+    # no leading "_" (reserved for torch's attributes) and room for the suffix within 64 chars
+    stem = re.sub(r"[^A-Za-z0-9_]", "_", base.lower()).lstrip("_")[:56] or "layer"
+    if stem[0].isdigit():
+        stem = "l_" + stem
+    stem = re.sub(r"_\d+$", "", stem)
+    n = 1
+    while f"{stem}_{n}" in taken:
+        n += 1
+    return f"{stem}_{n}"
 
 
 @dataclass(frozen=True)
@@ -119,15 +145,23 @@ class NetworkGraph:
 
     def unique_id(self, base: str) -> str:
         """A fresh id derived from ``base`` (``dense`` -> ``dense_1``, ``dense_2``, ...)."""
-        # no leading "_" (reserved for torch's attributes) and room for the suffix within 64 chars
-        stem = re.sub(r"[^A-Za-z0-9_]", "_", base.lower()).lstrip("_")[:56] or "layer"
-        if stem[0].isdigit():
-            stem = "l_" + stem
-        stem = re.sub(r"_\d+$", "", stem)
-        n = 1
-        while f"{stem}_{n}" in self._g:
-            n += 1
-        return f"{stem}_{n}"
+        return next_id(base, self._g)
+
+    def edge_problem(self, source: str, target: str) -> str | None:
+        """Why the graph itself cannot hold ``source`` → ``target`` (unknown layer, duplicate,
+        cycle); None when it can. Layer-type rules (how many inputs a type takes) are the
+        validator's: see `core.validation.connection_problem`, which starts with this."""
+        for layer_id in (source, target):
+            if layer_id not in self._g:
+                return f"There is no layer named '{layer_id}'."
+        if source == target:
+            return "A layer cannot be connected to itself: that would be a cycle."
+        if self._g.has_edge(source, target):
+            return f"'{source}' is already connected to '{target}'."
+        if self.would_create_cycle(source, target):
+            return (f"Connecting '{source}' to '{target}' would create a cycle: data must flow "
+                    "one way, from the Input to the Output.")
+        return None
 
     def copy(self) -> "NetworkGraph":
         """A deep copy without listeners (for compiling or training on a snapshot)."""
@@ -140,11 +174,9 @@ class NetworkGraph:
     def add_layer(self, layer_id: str, layer_type: str, params: dict[str, Any] | None = None,
                   pos: tuple[float, float] = (0.0, 0.0),
                   weights: dict[str, np.ndarray] | None = None) -> str:
-        if not ID_PATTERN.fullmatch(layer_id):
-            raise GraphError(f"'{layer_id}' is not a valid layer id: use letters, digits and _, "
-                             "starting with a letter (at most 64 characters).")
-        if layer_id in self._g:
-            raise GraphError(f"A layer named '{layer_id}' already exists.")
+        problem = id_problem(layer_id, self._g)
+        if problem:
+            raise GraphError(problem)
         self._g.add_node(layer_id, type=layer_type, params=dict(params or {}),
                          pos=(float(pos[0]), float(pos[1])),
                          weights={k: np.array(v, dtype=np.float64) for k, v in (weights or {}).items()})
@@ -163,11 +195,9 @@ class NetworkGraph:
         self._require(old)
         if old == new:
             return
-        if not ID_PATTERN.fullmatch(new):
-            raise GraphError(f"'{new}' is not a valid layer id: use letters, digits and _, "
-                             "starting with a letter.")
-        if new in self._g:
-            raise GraphError(f"A layer named '{new}' already exists.")
+        problem = id_problem(new, self._g)
+        if problem:
+            raise GraphError(problem)
         nx.relabel_nodes(self._g, {old: new}, copy=False)
         self._emit("layer_renamed", old, new)
 
@@ -188,12 +218,9 @@ class NetworkGraph:
 
     def connect(self, source: str, target: str, slot: int | None = None) -> None:
         """Add an edge; ``slot`` restores the original position on undo."""
-        self._require(source)
-        self._require(target)
-        if self._g.has_edge(source, target):
-            raise GraphError(f"'{source}' is already connected to '{target}'.")
-        if self.would_create_cycle(source, target):
-            raise GraphError(f"Connecting '{source}' to '{target}' would create a cycle.")
+        problem = self.edge_problem(source, target)
+        if problem:
+            raise GraphError(problem)
         if slot is None:
             slot = self._next_slot
         self._next_slot = max(self._next_slot, slot + 1)

@@ -12,8 +12,9 @@ from typing import Any
 import networkx as nx
 
 from core.graph import NetworkGraph
-from core.layers import ParamError, Shape, ShapeError, get_spec
-from core.validation_rules import check_losses_and_activations, check_weight_shapes, describe
+from core.layers import LayerSpec, ParamError, Shape, ShapeError, get_spec
+from core.validation_rules import (check_losses_and_activations, check_size, check_weight_range,
+                                   check_weight_shapes, describe)
 
 # Names a layer id may not take because the compiled torch module uses them as attributes
 # (tests/core/test_compiler.py checks this against the installed torch). The last line holds
@@ -66,7 +67,8 @@ class ValidationReport:
     def summary(self) -> str:
         """One line for a status bar: 'Valid — 17 parameters' or '2 problems'."""
         if self.is_valid:
-            return f"Valid — {self.total_params:,} parameters"
+            total = self.total_params
+            return f"Valid — {total:,} parameter{'' if total == 1 else 's'}"
         n = len(self.errors)
         return f"{n} problem{'s' if n != 1 else ''}"
 
@@ -93,6 +95,8 @@ def validate(graph: NetworkGraph, optimizer: str = "adam", purpose: str = "train
     _infer_shapes(graph, report)
     check_losses_and_activations(graph, report, optimizer, purpose)
     check_weight_shapes(graph, report)
+    check_weight_range(graph, report)
+    check_size(graph, report)
     return report
 
 
@@ -126,6 +130,66 @@ def _check_ends(graph: NetworkGraph, report: ValidationReport) -> None:
                               f"exactly one {kind}; delete this one.")
 
 
+def connection_problem(graph: NetworkGraph, source: str, target: str) -> str | None:
+    """Why ``source`` → ``target`` may not be drawn, in plain words; None when it may.
+
+    The one home of the connection rules: the document refuses a connection with this message,
+    the canvas colours (and explains) a connection being dragged with it, and `validate` words a
+    graph that breaks the same rules (a file, a paste) with the same phrases (`_takes`)."""
+    if source == target or not (graph.has_layer(source) and graph.has_layer(target)):
+        return graph.edge_problem(source, target)
+    source_spec, target_spec = _spec_or_none(graph, source), _spec_or_none(graph, target)
+    if source_spec is not None and not source_spec.has_output:
+        return f"{describe(graph, source)} is where the network ends: nothing comes out of it."
+    if target_spec is not None and target_spec.max_inputs == 0:
+        return f"{describe(graph, target)} {_takes(target_spec)}: data starts there."
+    problem = graph.edge_problem(source, target)
+    if problem or target_spec is None or target_spec.max_inputs is None:
+        return problem
+    existing = graph.inputs_of(target)
+    if len(existing) >= target_spec.max_inputs:
+        return (f"{describe(graph, target)} {_takes(target_spec)} and already receives "
+                f"'{existing[0]}': delete that connection first, or join both with an Add or "
+                "Concatenate layer.")
+    return None
+
+
+def _takes(spec: LayerSpec) -> str:
+    """How many inputs a layer type accepts, in the words every connection message uses."""
+    if spec.max_inputs == 0:
+        return "takes no connections"
+    if spec.max_inputs == 1:
+        return "takes only one input"
+    if spec.max_inputs is None:
+        return f"takes at least {spec.min_inputs} inputs"
+    return f"takes {spec.min_inputs} to {spec.max_inputs} inputs"
+
+
+def _spec_or_none(graph: NetworkGraph, node: str) -> LayerSpec | None:
+    try:
+        return get_spec(graph.layer_type(node))
+    except KeyError:
+        return None
+
+
+def inputs_problem(graph: NetworkGraph, node: str) -> str | None:
+    """What is wrong with the number of connections into ``node`` (the rules of
+    `connection_problem`, checked on a whole graph), or None."""
+    spec = get_spec(graph.layer_type(node))
+    count = len(graph.inputs_of(node))
+    name = describe(graph, node)
+    if spec.max_inputs == 0 and count:
+        return f"{name} {_takes(spec)}: remove the arrows into it."
+    if count == 0 and spec.min_inputs > 0:
+        return f"{name} is not connected: connect a layer to its input."
+    if spec.max_inputs is not None and count > spec.max_inputs:
+        return (f"{name} {_takes(spec)} but receives {count}: join them with an Add or "
+                "Concatenate layer first.")
+    if count < spec.min_inputs:
+        return f"{name} {_takes(spec)} (has {count}): connect another layer to it."
+    return None
+
+
 def _check_connectivity(graph: NetworkGraph, report: ValidationReport) -> None:
     """Input counts per layer, and every layer on a path from the Input to the Output."""
     reachable = nx.descendants(graph.nx, report.input_id) | {report.input_id} \
@@ -135,19 +199,10 @@ def _check_connectivity(graph: NetworkGraph, report: ValidationReport) -> None:
     for node in graph.topological_order():
         if node not in report.params or report.problems_for(node):
             continue  # one message per layer: a second Input is not also "unconnected"
-        spec = get_spec(graph.layer_type(node))
-        count = len(graph.inputs_of(node))
         name = describe(graph, node)
-        if spec.max_inputs == 0 and count:
-            report.add(node, f"{name} cannot receive connections: remove the arrows into it.")
-        elif count == 0 and spec.min_inputs > 0:
-            report.add(node, f"{name} is not connected: connect a layer to its input.")
-        elif spec.max_inputs is not None and count > spec.max_inputs:
-            report.add(node, f"{name} receives {count} inputs but takes one: join them with an "
-                             "Add or Concatenate layer first.")
-        elif count < spec.min_inputs:
-            report.add(node, f"{name} needs at least {spec.min_inputs} inputs (has {count}): "
-                             "connect another layer to it.")
+        problem = inputs_problem(graph, node)
+        if problem:
+            report.add(node, problem)
         elif report.input_id and node not in reachable:
             report.add(node, f"{name} does not receive data from the Input: connect it.")
         elif report.output_id and node not in useful:

@@ -11,7 +11,6 @@ The graph object is kept for the document's whole life: opening a file replaces 
 
 from __future__ import annotations
 
-import re
 from dataclasses import fields
 from typing import Any
 
@@ -20,11 +19,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from shiboken6 import isValid
 
-from core.graph import ID_PATTERN, GraphError, GraphEvent, NetworkGraph
+from core.graph import GraphError, GraphEvent, NetworkGraph, id_problem, next_id
 from core.layers import get_spec
 from core.network import Network
 from core.settings import DatasetSpec, TrainingSettings
-from core.validation import ValidationReport, validate
+from core.validation import ValidationReport, connection_problem, validate
 from gui import clipboard, commands
 from gui.commands import LayerSnapshot
 
@@ -38,36 +37,6 @@ def new_network() -> Network:
     network.graph.add_layer("input_1", "Input", get_spec("Input").defaults(), NEW_INPUT_POS)
     network.graph.add_layer("output_1", "Output", get_spec("Output").defaults(), NEW_OUTPUT_POS)
     return network
-
-
-def connection_refusal(graph: NetworkGraph, source: str, target: str) -> str | None:
-    """Why ``source`` → ``target`` cannot be drawn, in plain words; None when it can."""
-    if source == target:
-        return "A layer cannot be connected to itself."
-    target_spec = _spec_or_none(graph.layer_type(target))
-    source_spec = _spec_or_none(graph.layer_type(source))
-    if source_spec is not None and not source_spec.has_output:
-        return f"'{source}' is an {source_spec.display_name} layer: nothing comes out of it."
-    if target_spec is not None and target_spec.max_inputs == 0:
-        return f"'{target}' is an {target_spec.display_name} layer: it takes no connections."
-    if graph.has_connection(source, target):
-        return f"'{source}' is already connected to '{target}'."
-    if graph.would_create_cycle(source, target):
-        return (f"Connecting '{source}' to '{target}' would create a cycle: data must flow "
-                "one way, from the Input to the Output.")
-    existing = graph.inputs_of(target)
-    if target_spec is not None and target_spec.max_inputs is not None \
-            and len(existing) >= target_spec.max_inputs:
-        return (f"'{target}' already receives '{existing[0]}' and takes only one input: delete "
-                "that connection first, or join both with an Add or Concatenate layer.")
-    return None
-
-
-def _spec_or_none(layer_type: str):
-    try:
-        return get_spec(layer_type)
-    except KeyError:
-        return None
 
 
 class Document(QObject):
@@ -190,7 +159,7 @@ class Document(QObject):
 
     def connect(self, source: str, target: str) -> None:
         """Raises GraphError with the reason when the connection is not allowed."""
-        reason = connection_refusal(self.graph, source, target)
+        reason = connection_problem(self.graph, source, target)
         if reason:
             raise GraphError(reason)
         self.undo_stack.push(commands.Connect(self.graph, source, target))
@@ -220,11 +189,9 @@ class Document(QObject):
         new = new.strip()
         if new == old:
             return
-        if not ID_PATTERN.match(new):
-            raise GraphError(f"'{new}' is not a valid layer id: use letters, digits and _, "
-                             "starting with a letter (at most 64 characters).")
-        if self.graph.has_layer(new):
-            raise GraphError(f"A layer named '{new}' already exists.")
+        problem = id_problem(new, self.graph.nx)
+        if problem:
+            raise GraphError(problem)
         self.undo_stack.push(commands.Rename(self.graph, old, new))
 
     def set_weights(self, layer_id: str, weights: dict[str, np.ndarray] | None,
@@ -343,11 +310,5 @@ def _rounded(pos: tuple[float, float]) -> tuple[float, float]:
 
 
 def _fresh_id(wanted: str, taken: set[str]) -> str:
-    """Keep the copied id when it is free (cut + paste), else number it like graph.unique_id."""
-    if wanted not in taken:
-        return wanted
-    stem = re.sub(r"_\d+$", "", wanted)
-    n = 1
-    while f"{stem}_{n}" in taken:
-        n += 1
-    return f"{stem}_{n}"
+    """Keep the copied id when it is free (cut + paste), else number it as new layers are."""
+    return wanted if wanted not in taken else next_id(wanted, taken)

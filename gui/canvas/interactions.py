@@ -11,9 +11,9 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
 from core.graph import NetworkGraph
+from core.validation import connection_problem
 from gui.canvas.edges import DraftEdge
 from gui.canvas.items import LayerItem, PortItem
-from gui.document import connection_refusal
 
 SNAP_RADIUS = 14.0  # scene units around the cursor in which a port counts as hit
 
@@ -45,6 +45,7 @@ class ConnectionDrag:
         self.draft = DraftEdge(port.scenePos(), port.kind == "out")
         scene.addItem(self.draft)
         self._highlighted: PortItem | None = None
+        self.refusal: str | None = None  # why the connection under the cursor is refused
 
     def endpoints_at(self, pos: QPointF) -> tuple[str, str] | None:
         """(source, target) if the cursor is over a port of the other kind or over a card."""
@@ -57,10 +58,12 @@ class ConnectionDrag:
         return (mine, layer.layer_id) if self.port.kind == "out" else (layer.layer_id, mine)
 
     def move(self, pos: QPointF) -> None:
+        """Follow the cursor; over a layer, say at once whether (and why not) it may connect:
+        the same rule, in the same words, as the document applies on release."""
         self.draft.move_to(pos)
         ends = self.endpoints_at(pos)
-        self.draft.set_valid(None if ends is None else
-                             connection_refusal(self.graph, *ends) is None)
+        self.refusal = None if ends is None else connection_problem(self.graph, *ends)
+        self.draft.set_valid(None if ends is None else self.refusal is None)
         self._highlight(port_near(self.scene, pos, "in" if self.port.kind == "out" else "out"))
 
     def finish(self, pos: QPointF) -> tuple[str, str] | None:

@@ -169,7 +169,7 @@ class CanvasView(QGraphicsView):
         if self._panner.active:
             self._panner.move(event.position().toPoint())
         elif self._connection is not None:
-            self._connection.move(self.mapToScene(event.position().toPoint()))
+            self._move_connection(event.position().toPoint())
         else:
             super().mouseMoveEvent(event)
 
@@ -182,6 +182,17 @@ class CanvasView(QGraphicsView):
             super().mouseReleaseEvent(event)
             if event.button() == Qt.MouseButton.LeftButton:
                 self.network_scene.commit_moves()
+
+    def _move_connection(self, view_pos: QPoint) -> None:
+        """Explain a refusal at the cursor as soon as the drag reaches it, not only on release."""
+        before = self._connection.refusal
+        self._connection.move(self.mapToScene(view_pos))
+        refusal = self._connection.refusal
+        if refusal != before:
+            if refusal:
+                QToolTip.showText(self.viewport().mapToGlobal(view_pos), refusal, self.viewport())
+            else:
+                QToolTip.hideText()
 
     def _finish_connection(self, view_pos: QPoint) -> None:
         drag, self._connection = self._connection, None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.graph import ID_PATTERN, GraphError, GraphEvent, NetworkGraph
+from core.graph import ID_PATTERN, GraphError, GraphEvent, NetworkGraph, id_problem, next_id
 
 
 @pytest.fixture
@@ -267,3 +267,29 @@ def test_replace_with_emits_graph_reset(recorded):
     graph.add_layer("c", "Dense")
     graph.connect("a", "c")
     assert graph.connection_slot("a", "c") > graph.connection_slot("a", "b")
+
+
+def test_one_id_numbering_for_new_layers_and_copies():
+    taken = {"dense_1", "dense_2", "h"}
+    assert next_id("Dense", taken) == "dense_3"
+    assert next_id("dense_2", taken) == "dense_3"  # the copy of a numbered id
+    assert next_id("h", taken) == "h_1"
+    graph = NetworkGraph()
+    for layer_id in sorted(taken):
+        graph.add_layer(layer_id, "Dense")
+    assert graph.unique_id("Dense") == next_id("Dense", taken)
+
+
+def test_one_wording_for_refused_ids():
+    assert id_problem("fine_1", set()) is None
+    assert "not a valid layer id" in id_problem("2fast", set())
+    assert id_problem("h", {"h"}) == "A layer named 'h' already exists."
+    graph = NetworkGraph()
+    graph.add_layer("h", "Dense")
+    graph.add_layer("k", "Dense")
+    for call, bad in ((lambda: graph.add_layer("h", "Dense"), "h"),
+                      (lambda: graph.rename_layer("k", "h"), "h"),
+                      (lambda: graph.rename_layer("k", "a b"), "a b")):
+        with pytest.raises(GraphError) as caught:
+            call()
+        assert str(caught.value) == id_problem(bad, {"h", "k"})

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.graph import NetworkGraph
-from core.validation import validate
+from core.graph import GraphError, NetworkGraph
+from core.validation import connection_problem, validate
 
 IN = ("x", "Input", {"shape": (2,)})
 OUT = ("out", "Output")
@@ -40,10 +40,10 @@ RULES = {
                          ["Dense 'mid' does not receive data from the Input", "connect it"]),
     "too_many_inputs": ([IN, ("a", "Dense"), ("b", "Dense"), ("d", "Dense"), OUT],
                         [("x", "a"), ("x", "b"), ("a", "d"), ("b", "d"), ("d", "out")],
-                        "adam", "d", ["Dense 'd' receives 2 inputs but takes one",
+                        "adam", "d", ["Dense 'd' takes only one input but receives 2",
                                       "join them with an Add or Concatenate layer"]),
     "merge_with_one_input": ([IN, ("a", "Dense"), ("s", "Add"), OUT], None, "adam", "s",
-                             ["Add 's' needs at least 2 inputs (has 1)",
+                             ["Add 's' takes at least 2 inputs (has 1)",
                               "connect another layer to it"]),
     "conv_on_vectors": ([IN, ("c", "Conv2d"), OUT], None, "adam", "c",
                         ["Conv2d 'c' needs images C×H×W but receives vectors of 2",
@@ -175,7 +175,7 @@ def test_input_receiving_a_connection_from_a_layer(graph_of):
                      [("x", "d"), ("d", "out"), ("pre", "x")])
     report = validate(graph)
     assert [p.message for p in report.problems_for("x")] == \
-        ["Input 'x' cannot receive connections: remove the arrows into it."]
+        ["Input 'x' takes no connections: remove the arrows into it."]
 
 
 def test_cycle_is_reported(graph_of):
@@ -283,3 +283,51 @@ def test_perceptron_rule_refuses_cross_entropy(graph_of):
     report = validate(graph, "perceptron")
     assert [p.node for p in report.errors] == ["out"]
     assert "mse" in report.errors[0].message
+
+
+# ----- the connection rules: one home for the drag, the document and the validator ------------
+def connection_graph(graph_of):
+    return graph_of([IN, ("a", "Dense"), ("b", "Dense"), OUT, ("m", "Add")],
+                    [("x", "a"), ("a", "b")])
+
+
+@pytest.mark.parametrize("source, target, words", [
+    ("a", "a", ["cannot be connected to itself"]),
+    ("x", "a", ["'x' is already connected to 'a'"]),
+    ("b", "a", ["would create a cycle"]),
+    ("x", "b", ["Dense 'b' takes only one input", "already receives 'a'",
+                "join both with an Add or Concatenate layer"]),
+    ("a", "x", ["Input 'x' takes no connections"]),
+    ("out", "m", ["Output 'out'", "nothing comes out of it"]),
+    ("a", "nope", ["There is no layer named 'nope'"]),
+])
+def test_connection_problem_explains_each_refusal(graph_of, source, target, words):
+    problem = connection_problem(connection_graph(graph_of), source, target)
+    assert problem is not None and all(w in problem for w in words), problem
+
+
+def test_connection_problem_allows_what_the_validator_accepts(graph_of):
+    graph = connection_graph(graph_of)
+    assert connection_problem(graph, "a", "m") is None  # merge layers take many inputs
+    assert connection_problem(graph, "b", "out") is None
+    for source, target in (("b", "out"), ("a", "m"), ("b", "m")):
+        graph.connect(source, target)
+    assert [p.message for p in validate(graph).problems] == \
+        ["Add 'm' leads nowhere: connect its output towards the Output layer, or delete it."]
+
+
+def test_a_refused_connection_forced_into_the_graph_is_worded_alike(graph_of):
+    """A file or a script can hold what the canvas refuses; the validator names the same rule."""
+    graph = connection_graph(graph_of)
+    refusal = connection_problem(graph, "x", "b")
+    graph.connect("x", "b")  # the graph allows it: only layer-type rules forbid it
+    message = validate(graph).problems_for("b")[0].message
+    assert "Dense 'b' takes only one input" in refusal and "Dense 'b' takes only one input" in message
+
+
+def test_graph_connect_refuses_with_the_same_words(graph_of):
+    graph = connection_graph(graph_of)
+    for source, target in (("a", "a"), ("x", "a"), ("b", "a")):
+        with pytest.raises(GraphError) as caught:
+            graph.connect(source, target)
+        assert str(caught.value) == connection_problem(graph, source, target)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from gui.style import ERROR_COLOR
 
 from gui_helpers import (drag_connect, drop_from_palette, load, mouse_drag, port_point,
                          view_point, xor_network, network)
@@ -64,6 +67,21 @@ def test_refused_connection_is_explained_not_silent(window):
     assert window.document.undo_stack.count() == stack_size
     drag_connect(window, "b", "b")
     assert "itself" in window.statusBar().currentMessage()
+
+
+def test_a_refusal_is_explained_while_dragging_before_the_release(window):
+    load(window, network([("a", "Input", {"shape": (3,)}, (0, 0)),
+                          ("c", "Input", {"shape": (3,)}, (0, 200)),
+                          ("b", "Dense", {"units": 2}, (260, 40))], [("a", "b")]))
+    viewport = window.view.viewport()
+    start, end = port_point(window, "c", "out"), port_point(window, "b", "in")
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(viewport, end)
+    drag = window.view._connection
+    assert drag is not None and "Dense 'b' takes only one input" in drag.refusal
+    assert drag.draft.pen().color() == ERROR_COLOR
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    assert drag.refusal in window.statusBar().currentMessage()  # the same words on release
 
 
 def test_cycle_is_refused(window):

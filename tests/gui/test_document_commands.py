@@ -8,8 +8,9 @@ import pytest
 from core.graph import GraphError
 from core.layers import ParamError
 from core.settings import TrainingSettings
+from core.validation import connection_problem
 from gui import clipboard
-from gui.document import Document, connection_refusal, new_network
+from gui.document import Document, new_network
 from gui_helpers import network, xor_network
 
 
@@ -32,14 +33,14 @@ def test_connection_refusals_are_explained(qapp):
     graph = network([("i", "Input", {}, (0, 0)), ("a", "Dense", {}, (0, 0)),
                      ("b", "Dense", {}, (0, 0)), ("o", "Output", {}, (0, 0)),
                      ("m", "Add", {}, (0, 0))], [("i", "a"), ("a", "b")]).graph
-    assert "itself" in connection_refusal(graph, "a", "a")
-    assert "already connected" in connection_refusal(graph, "i", "a")
-    assert "cycle" in connection_refusal(graph, "b", "a")
-    assert "takes only one input" in connection_refusal(graph, "i", "b")
-    assert "takes no connections" in connection_refusal(graph, "a", "i")
-    assert "nothing comes out" in connection_refusal(graph, "o", "m")
-    assert connection_refusal(graph, "a", "m") is None  # merge layers take many inputs
-    assert connection_refusal(graph, "b", "o") is None
+    assert "itself" in connection_problem(graph, "a", "a")
+    assert "already connected" in connection_problem(graph, "i", "a")
+    assert "cycle" in connection_problem(graph, "b", "a")
+    assert "takes only one input" in connection_problem(graph, "i", "b")
+    assert "takes no connections" in connection_problem(graph, "a", "i")
+    assert "nothing comes out" in connection_problem(graph, "o", "m")
+    assert connection_problem(graph, "a", "m") is None  # merge layers take many inputs
+    assert connection_problem(graph, "b", "o") is None
 
 
 def test_connect_refused_raises_and_pushes_nothing(doc):
