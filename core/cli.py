@@ -80,11 +80,12 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
     if prepared is None:
         return 1
     run, trainer = prepared
-    finished = None
+    finished, epochs = None, []
     try:
         for event in trainer.run():
             if isinstance(event, EpochStats):
                 _print_epoch(event, args.json, out)
+                epochs.append(event)
             elif isinstance(event, RunFinished):
                 finished = event
     except (RuntimeError, ValueError) as exc:  # e.g. a shape torch refuses at run time
@@ -94,6 +95,10 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
              "reason": finished.reason, "message": finished.message}
     _print_final(final, args.json, out)
     if args.save and finished.reason != "diverged":  # never save weights that blew up
+        # the file remembers how far its weights got: a later train or inspect continues the
+        # learning-rate schedule from there, and the app draws the run's curves
+        network.trained = network.trained.after_run(network.training, trainer.schedule_offset,
+                                                    finished.reason, epochs)
         _save_trained(network, run.model, args.save)
     elif args.save:
         print(f"error: not saved: {finished.message}", file=err)
@@ -128,7 +133,8 @@ def _prepare(network: Network, file: str, err: TextIO, purpose: str = "train"):
     except (RunError, ValueError) as exc:
         print(f"error: {exc}", file=err)
         return None
-    return run, Trainer(run.model, run.dataset, network.training, run.loss)
+    return run, Trainer(run.model, run.dataset, network.training, run.loss,
+                        schedule_offset=network.schedule_offset())
 
 
 def _use_one_thread() -> None:

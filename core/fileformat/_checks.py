@@ -16,20 +16,21 @@ import numpy as np
 from core.fileformat import _common as common
 from core.fileformat._common import (FORMAT_NAME, FileFormatError, child, describe, did_you_mean,
                                      expect_list, expect_object, is_number, quote, sentence)
+from core.fileformat._trained import check_trained, upgrade_v1
 from core.fileformat._weights import check_weights
 from core.graph import ID_PATTERN
 from core.layers import LayerSpec, ParamError, ParamSpec, all_specs, get_spec
-from core.network import Lesson
+from core.network import Lesson, TrainedState
 from core.settings import DatasetSpec, SettingsError, TrainingSettings
 
 TOP_KEYS = ("format", "version", "name", "description", "lesson", "layers", "connections",
-            "dataset", "training", "weights")
+            "dataset", "training", "weights", "trained")
 LAYER_KEYS = ("id", "type", "params", "position")
 CONNECTION_EXAMPLE = '{"from": "input", "to": "hidden"}'
 
 # MIGRATIONS[n] turns a version-n document into a version-(n + 1) document. Old files are upgraded
 # one step at a time, so each step stays small and the checks below only know the newest layout.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: upgrade_v1}
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Document:
     dataset: DatasetSpec
     training: TrainingSettings
     weights: dict[str, dict[str, np.ndarray]]
+    trained: TrainedState
 
 
 def check_document(data: Any) -> Document:
@@ -71,7 +73,8 @@ def check_document(data: Any) -> Document:
         connections=_check_connections(root["connections"], "$.connections", ids),
         dataset=_check_settings(DatasetSpec, root.get("dataset", {}), "$.dataset"),
         training=_check_settings(TrainingSettings, root.get("training", {}), "$.training"),
-        weights=check_weights(root.get("weights", {}), "$.weights", ids))
+        weights=check_weights(root.get("weights", {}), "$.weights", ids),
+        trained=check_trained(root.get("trained"), "$.trained"))
 
 
 def _check_format(root: dict[str, Any]) -> None:

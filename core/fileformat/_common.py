@@ -15,7 +15,7 @@ import sys
 from typing import Any, Iterable
 
 FORMAT_NAME = "neurocanvas-network"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the "trained" section (epochs trained, run history)
 
 MAX_FILE_BYTES = 50_000_000  # 50 MB
 MAX_LAYERS = 10_000

@@ -114,7 +114,8 @@ def build_network(document: Document) -> Network:
     for slot in _connection_order(document.connections):
         graph.connect(*document.connections[slot], slot=slot)
     return Network(graph=graph, dataset=document.dataset, training=document.training,
-                   name=document.name, description=document.description, lesson=document.lesson)
+                   name=document.name, description=document.description, lesson=document.lesson,
+                   trained=document.trained)
 
 
 def _connection_order(edges: tuple[tuple[str, str], ...]) -> list[int]:

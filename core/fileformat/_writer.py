@@ -18,6 +18,7 @@ import numpy as np
 from core.fileformat import _common as common
 from core.fileformat._common import FORMAT_NAME, FileFormatError, child, quote, sentence
 from core.fileformat._reader import loads_network
+from core.fileformat._trained import trained_document
 from core.graph import NetworkGraph
 from core.layers import ParamError, get_spec
 from core.network import Lesson, Network
@@ -60,6 +61,9 @@ def _document(network: Network) -> dict[str, Any]:
     weights = {layer_id: arrays for layer_id, arrays in weights.items() if arrays}
     if weights:
         document["weights"] = weights
+    trained = trained_document(network.trained)
+    if trained is not None:
+        document["trained"] = _plain(trained, "$.trained")
     return document
 
 

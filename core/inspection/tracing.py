@@ -107,13 +107,14 @@ def compute_trace(request: TraceRequest, cache: DatasetCache | None = None) -> T
         return TraceResult(request.request_id, error_kind="sample", error=(
             f"Sample {request.sample} is not a row of the training set: choose a sample "
             f"between 0 and {n_train - 1}."))
-    rows = _rows(run, network.training, request.sample)
+    settings = step_settings(network)
+    rows = _rows(run, settings, request.sample)
     seeded = tuple(node for node in run.model.layer_ids
                    if list(run.model.get_submodule(node).parameters())
                    and not network.graph.weights(node))
-    optimizer, continued = _optimizer(run.model, network.training, request.optimizer_state)
+    optimizer, continued = _optimizer(run.model, settings, request.optimizer_state)
     try:
-        trace = _trace(run, network.training, rows, optimizer)
+        trace = _trace(run, settings, rows, optimizer)
     except (RuntimeError, ValueError) as exc:  # e.g. BCE outside [0, 1], BatchNorm on one row
         return TraceResult(request.request_id, error=f"The step could not be traced: {exc}",
                            error_kind="step")
@@ -121,9 +122,19 @@ def compute_trace(request: TraceRequest, cache: DatasetCache | None = None) -> T
               for node in run.model.layer_ids}
     return TraceResult(request.request_id, trace=trace, after=extract_weights(run.model),
                        seeded=seeded, layers=layers, output_id=run.model.output_id,
-                       settings=network.training, n_train=n_train, rows=tuple(rows),
+                       settings=settings, n_train=n_train, rows=tuple(rows),
                        x_rows=run.dataset.x_train[rows], y_rows=run.dataset.y_train[rows],
                        optimizer_state=_state_of(optimizer), continued=continued)
+
+
+def step_settings(network: Network) -> TrainingSettings:
+    """The settings of the step being traced, with the learning rate the schedule has reached:
+    weights already trained for N epochs take their next step in epoch N + 1, exactly as
+    Continue (and the CLI's train) would, so the inspector and a run never disagree on η."""
+    from core.optim import scheduled_lr
+    settings = network.training
+    lr = scheduled_lr(settings, network.schedule_offset() + 1)
+    return settings if lr == settings.learning_rate else settings.with_changes(learning_rate=lr)
 
 
 def _optimizer(model, settings: TrainingSettings, state: Any):

@@ -123,7 +123,7 @@ def test_output_is_deterministic_and_readable():
     text = dumps_network(rich_network())
     assert text == dumps_network(rich_network())
     assert text.endswith("}\n") and "\t" not in text
-    assert '"format": "neurocanvas-network",\n  "version": 1,' in text
+    assert '"format": "neurocanvas-network",\n  "version": 2,' in text
     # Matrix rows and vectors on one line each; Dense weight in the file convention (inputs x units).
     assert '        [0.1, 0.2, 0.3333333333333333],\n        [-0.3, 5e-324, 1e+300]\n' in text
     assert '"bias": [0.0, -0.0, 2.5]' in text
@@ -190,12 +190,12 @@ def test_accepts_bytes_and_byte_order_mark():
 
 def test_older_versions_are_migrated(monkeypatch):
     from core.fileformat import _checks, _common
-    version_1 = json.dumps(xor_doc())
-    monkeypatch.setattr(_common, "FORMAT_VERSION", 2)
-    monkeypatch.setitem(_checks.MIGRATIONS, 1, lambda doc: {**doc, "name": doc["name"] + " (v2)"})
-    net = loads_network(version_1)
-    assert net.name == "XOR (v2)"
-    assert json.loads(dumps_network(net))["version"] == 2
+    version_2 = json.dumps(xor_doc())
+    monkeypatch.setattr(_common, "FORMAT_VERSION", 3)
+    monkeypatch.setitem(_checks.MIGRATIONS, 2, lambda doc: {**doc, "name": doc["name"] + " (v3)"})
+    net = loads_network(version_2)
+    assert net.name == "XOR (v3)"
+    assert json.loads(dumps_network(net))["version"] == 3
 
 
 def test_fileformat_does_not_import_torch_or_qt():
@@ -238,8 +238,8 @@ EDIT_CASES = [  # keys, new value, expected json_path, fragment of the message
     (("version",), "1", "$.version", "whole number"),
     (("version",), True, "$.version", "whole number"),
     (("version",), 1.0, "$.version", "whole number"),
-    (("version",), 2, "$.version", "was written by a newer NeuroCanvas (file version 2, this "
-                                   "program reads up to 1): update NeuroCanvas"),
+    (("version",), 3, "$.version", "was written by a newer NeuroCanvas (file version 3, this "
+                                   "program reads up to 2): update NeuroCanvas"),
     (("version",), 0, "$.version", "versions start at 1"),
     (("conections",), [], "$.conections", 'Did you mean "connections"?'),
     (("name",), DELETE, "$.name", "required"),
