@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit,
-                               QScrollArea, QStackedWidget, QTextBrowser, QVBoxLayout, QWidget)
+                               QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from core.graph import GraphError, GraphEvent
 from core.layers import ParamError, get_spec
 from gui.document import Document
+from gui.lesson_view import LessonView
 from gui.param_editors import ParamEditor
 from gui.style import category_color
 from gui.weights_table import WeightsEditor
@@ -148,7 +149,7 @@ class NetworkPage(QWidget):
         self.description_edit.textChanged.connect(self._description_timer.start)
         self.settings_label = QLabel(wordWrap=True)
         self.settings_label.setStyleSheet(MUTED_STYLE)
-        self.lesson = QTextBrowser(openExternalLinks=True)
+        self.lesson = LessonView()
         hint = QLabel("Select a layer on the canvas to edit it; drag layers from the palette.")
         hint.setWordWrap(True)
         hint.setStyleSheet(MUTED_STYLE)
@@ -176,12 +177,7 @@ class NetworkPage(QWidget):
         self.settings_label.setText(
             f"Dataset: {d.name} ({d.source}) · Training: {t.optimizer}, learning rate "
             f"{t.learning_rate:g}, {t.epochs} epochs, {batch} · Loss: {network.loss_name()}")
-        lesson = network.lesson
-        if lesson and (lesson.title or lesson.text):
-            self.lesson.setMarkdown(f"### {lesson.title}\n\n{lesson.text}" if lesson.title
-                                    else lesson.text)
-        else:
-            self.lesson.setMarkdown("*This network has no lesson text.*")
+        self.lesson.show_lesson(network.lesson, self.document.path)
 
     def _commit_description(self) -> None:
         self.document.set_info(description=self.description_edit.toPlainText())
