@@ -14,7 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from core.fileformat import FileFormatError, load_network, save_network
+from core.fileformat import (FileFormatError, SaveError, check_save_target, load_network,
+                             save_network)
 from core.layers import shape_text
 from core.network import Network
 from core.settings import SettingsError
@@ -47,7 +48,19 @@ def run_cli(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
         print(f"error: {exc}", file=err)
         return 1
     command = {"validate": cmd_validate, "train": cmd_train, "inspect": cmd_inspect}[args.command]
-    return command(network, args, out, err)
+    try:
+        return command(network, args, out, err)
+    except (RuntimeError, ValueError, OSError, MemoryError) as exc:
+        # Every step runs inside this net: a late failure (the final evaluation, the save) is
+        # still one line and exit 1, never a traceback.
+        print(f"error: {args.command} failed: {_one_line(exc)}", file=err)
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one short line (torch's messages can span many)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:300] + "…"
 
 
 def cmd_validate(network: Network, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -76,6 +89,8 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
     except SettingsError as exc:
         print(f"error: --{exc.field}: {exc}", file=err)
         return 2
+    if args.save is not None and not _save_target_ok(args.save, err):
+        return 2 if not args.save.strip() else 1
     prepared = _prepare(network, args.file, err)
     if prepared is None:
         return 1
@@ -88,21 +103,36 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
                 epochs.append(event)
             elif isinstance(event, RunFinished):
                 finished = event
+        final = {"final": True, "epoch": trainer.epochs_run, **trainer.evaluate_all(),
+                 "reason": finished.reason, "message": finished.message}
     except (RuntimeError, ValueError) as exc:  # e.g. a shape torch refuses at run time
-        print(f"error: training failed: {exc}", file=err)
+        print(f"error: training failed: {_one_line(exc)}", file=err)
         return 1
-    final = {"final": True, "epoch": trainer.epochs_run, **trainer.evaluate_all(),
-             "reason": finished.reason, "message": finished.message}
     _print_final(final, args.json, out)
-    if args.save and finished.reason != "diverged":  # never save weights that blew up
+    if finished.reason == "diverged":  # never save weights that blew up
+        if args.save:
+            print(f"error: not saved: {finished.message}", file=err)
+        return 1
+    if args.save:
         # the file remembers how far its weights got: a later train or inspect continues the
         # learning-rate schedule from there, and the app draws the run's curves
         network.trained = network.trained.after_run(network.training, trainer.schedule_offset,
                                                     finished.reason, epochs)
-        _save_trained(network, run.model, args.save)
-    elif args.save:
-        print(f"error: not saved: {finished.message}", file=err)
-    return 1 if finished.reason == "diverged" else 0
+        return _save_trained(network, run.model, args.save, err)
+    return 0
+
+
+def _save_target_ok(path: str, err: TextIO) -> bool:
+    """Refuse a --save target that cannot work before training, so no run is wasted on it."""
+    if not path.strip():
+        print("error: --save needs a file name (got an empty one).", file=err)
+        return False
+    try:
+        check_save_target(path)
+    except OSError as exc:
+        print(f"error: {exc}", file=err)
+        return False
+    return True
 
 
 def cmd_inspect(network: Network, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -179,11 +209,20 @@ def _human(row: dict[str, Any]) -> str:
     return "  ".join(parts)
 
 
-def _save_trained(network: Network, model, path: str) -> None:
+def _save_trained(network: Network, model, path: str, err: TextIO) -> int:
+    """Write the trained network; a refused save is one line naming the path and the reason."""
     from core.compiler import extract_weights
     for node, weights in extract_weights(model).items():
         network.graph.set_weights(node, weights)
-    save_network(network, path)
+    try:
+        save_network(network, path)
+    except SaveError as exc:  # names the path and the reason already
+        print(f"error: {exc}", file=err)
+        return 1
+    except (OSError, FileFormatError) as exc:
+        print(f"error: Cannot save {path}: {exc}", file=err)
+        return 1
+    return 0
 
 
 def _print_trace(trace, out: TextIO) -> None:

@@ -94,6 +94,7 @@ class Trainer:
         start = time.perf_counter()
         best, waited = math.inf, 0
         self.target_epoch = self.epochs_run + self.settings.epochs
+        self._first_epoch = self.epochs_run + 1  # its first batch comes before any update
         for _ in range(self.settings.epochs):
             epoch = self.epochs_run + 1
             lr = self._set_learning_rate(epoch)
@@ -123,10 +124,24 @@ class Trainer:
             patience = self.settings.early_stopping_patience
             if patience and waited >= patience:
                 watched = "validation" if stats.val_loss is not None else "training"
-                yield self._finished("early_stopping", f"Early stopping: the {watched} loss has not "
-                                     f"improved for {patience} epochs (best {best:.6g}).", start)
+                yield self._after_last_update(start) or self._finished(
+                    "early_stopping", f"Early stopping: the {watched} loss has not improved for "
+                    f"{patience} epochs (best {best:.6g}).", start)
                 return
-        yield self._finished("completed", f"Finished {self.epochs_run} epochs.", start)
+        yield self._after_last_update(start) or \
+            self._finished("completed", f"Finished {self.epochs_run} epochs.", start)
+
+    def _after_last_update(self, start: float) -> RunFinished | None:
+        """A "diverged" finish when the last update broke the weights, else None. Every batch
+        loss is computed before its update, so only a look after the last one catches a run
+        that blows up on its final step (lr 1e6 on the line: W = 4.5e21, loss inf)."""
+        loss, _ = self.evaluate(self.x_train, self.y_train)
+        broken = loss is not None and not math.isfinite(loss)
+        if not broken and all(bool(torch.isfinite(p).all()) for p in self.model.parameters()):
+            return None
+        value = loss if broken else math.nan
+        return self._finished("diverged", self._divergence_text(value, self.epochs_run, None,
+                                                                after_last=True), start)
 
     # ----- one batch ---------------------------------------------------------------------
     def _train_batch(self, rows: torch.Tensor) -> tuple[float, torch.Tensor | None]:
@@ -222,8 +237,16 @@ class Trainer:
     def _finished(self, reason: str, message: str, start: float) -> RunFinished:
         return RunFinished(reason, message, self.epochs_run, time.perf_counter() - start)
 
-    def _divergence_text(self, value: float, epoch: int, batch: int | None) -> str:
+    def _divergence_text(self, value: float, epoch: int, batch: int | None,
+                         after_last: bool = False) -> str:
+        if batch == 1 and epoch == getattr(self, "_first_epoch", 1):
+            return (f"Training stopped: the loss is {value} on the first batch, before any weight "
+                    "was updated, so the learning rate is not the cause. The starting weights or "
+                    "the data give a result out of range: reset the weights, and check the data "
+                    "for very large values.")
         where = f"epoch {epoch}, batch {batch}" if batch else f"epoch {epoch}"
+        if after_last:
+            where = f"the end of epoch {epoch} (after its last update)"
         return (f"Training stopped: the loss became {value} at {where}. The weights grew out of "
                 f"range — the learning rate ({self.settings.learning_rate:g}) is probably too high. "
                 "Lower it (for example to 0.01), reset the weights and train again.")

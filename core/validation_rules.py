@@ -122,3 +122,50 @@ def check_weight_shapes(graph: NetworkGraph, report: "ValidationReport") -> None
                                  f"{shape_text(array.shape) or 'scalar'} but needs "
                                  f"{shape_text(want)} (inputs × units): retype the weights or "
                                  "reset them.")
+
+
+# A network beyond these cannot be built on the machines NeuroCanvas runs on (50 million float32
+# parameters are 200 MB, 800 MB with gradients and Adam's two moments); refusing at validation
+# keeps "Valid — 4,096,000,000,000,004,096 parameters" from ever being shown.
+MAX_PARAMETERS = 50_000_000
+MAX_VALUES_PER_SAMPLE = 50_000_000  # one layer's output for one sample
+FLOAT32_MAX = 3.4028234663852886e38
+
+
+def check_size(graph: NetworkGraph, report: "ValidationReport") -> None:
+    """Refuse networks too big to build: per layer output, per layer parameters, and in total."""
+    for node, shape in report.shapes.items():
+        values = _product(shape)
+        if values > MAX_VALUES_PER_SAMPLE:
+            fix = "set a smaller shape" if graph.layer_type(node) == "Input" else \
+                "make the layers before it smaller or add a pooling layer"
+            report.add(node, f"{describe(graph, node)} outputs {values:,} values per sample; at most "
+                             f"{MAX_VALUES_PER_SAMPLE:,} fit in memory: {fix}.")
+    for node, count in report.param_counts.items():
+        if count > MAX_PARAMETERS:
+            report.add(node, f"{describe(graph, node)} would have {count:,} parameters; at most "
+                             f"{MAX_PARAMETERS:,} can be built: use fewer units or a smaller input.")
+    total = report.total_params
+    if total > MAX_PARAMETERS and not report.errors:
+        report.add(None, f"The network would have {total:,} parameters; at most {MAX_PARAMETERS:,} "
+                         "can be built: use fewer or smaller layers.")
+
+
+def check_weight_range(graph: NetworkGraph, report: "ValidationReport") -> None:
+    """Hand-set weights must fit a 32-bit float, as the network computes: 1e308 would become inf
+    and surface later as a torch error far from its cause."""
+    for node in graph.layer_ids():
+        for name, array in graph.weights(node).items():
+            if array.size and float(abs(array).max()) > FLOAT32_MAX:
+                value = float(array.flat[int(abs(array).argmax())])
+                report.add(node, f"{describe(graph, node)} has a hand-set {name} value of {value:.3g}, "
+                                 "too large for the 32-bit floats the network computes in (at most "
+                                 "about 3.4e38): retype it or reset the weights.")
+                break
+
+
+def _product(shape) -> int:
+    result = 1
+    for dim in shape:
+        result *= int(dim)
+    return result

@@ -15,7 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Signal
 from PySide6.QtWidgets import QWidget
 
-from core.fileformat import FileFormatError, load_network, loads_network, save_network
+from core.fileformat import (FileFormatError, SaveError, load_network, loads_network,
+                             save_network)
 from gui import dialogs
 from gui.autosave import Autosaver
 from gui.document import Document, new_network
@@ -141,6 +142,9 @@ class FileActions(QObject):
     def _save_to(self, path: str) -> bool:
         try:
             save_network(self.document.network, path)
+        except SaveError as exc:  # one sentence naming the path and the reason
+            dialogs.show_error(self.window, "Cannot save network", str(exc))
+            return False
         except (OSError, FileFormatError) as exc:
             dialogs.show_error(self.window, "Cannot save network", f"{path}: {exc}")
             return False

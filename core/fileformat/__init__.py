@@ -11,10 +11,12 @@ files before torch is loaded.
 from core.fileformat._common import (FORMAT_NAME, FORMAT_VERSION, MAX_CONNECTIONS,
                                      MAX_DATASET_DEPTH, MAX_FILE_BYTES, MAX_LAYERS,
                                      MAX_WEIGHT_DEPTH, FileFormatError)
-from core.fileformat._files import load_network, save_network
+from core.fileformat._files import (SaveError, check_save_target, clean_stale_temp_files,
+                                    load_network, save_network)
 from core.fileformat._reader import loads_network
 from core.fileformat._writer import dumps_network
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "MAX_CONNECTIONS", "MAX_DATASET_DEPTH", "MAX_FILE_BYTES",
-           "MAX_LAYERS", "MAX_WEIGHT_DEPTH", "FileFormatError", "dumps_network", "load_network",
-           "loads_network", "save_network"]
+           "MAX_LAYERS", "MAX_WEIGHT_DEPTH", "FileFormatError", "SaveError", "check_save_target",
+           "clean_stale_temp_files", "dumps_network", "load_network", "loads_network",
+           "save_network"]

@@ -15,7 +15,8 @@ import numpy as np
 
 from core.fileformat import _common as common
 from core.fileformat._common import (FORMAT_NAME, FileFormatError, child, describe, did_you_mean,
-                                     expect_list, expect_object, is_number, quote, sentence)
+                                     expect_list, expect_object, expected_number, is_number, quote,
+                                     sentence)
 from core.fileformat._trained import check_trained, upgrade_v1
 from core.fileformat._weights import check_weights
 from core.graph import ID_PATTERN
@@ -183,7 +184,7 @@ def _check_position(value: Any, path: str) -> tuple[float, float]:
                               f"(got {describe(value)}).", path)
     for index, item in enumerate(value):
         if not is_number(item):
-            raise FileFormatError(f"Expected a number, got {describe(item)}.", child(path, index))
+            raise FileFormatError(expected_number(item), child(path, index))
     return float(value[0]), float(value[1])
 
 

@@ -51,6 +51,12 @@ class FileFormatError(ValueError):
         return (type(self), (self.message, self.json_path, self.source))
 
 
+def too_large_text(size: int) -> str:
+    """The message for an oversized network file, with its real size."""
+    return (f"The file is {size / 1e6:,.0f} MB; network files may be at most "
+            f"{MAX_FILE_BYTES / 1e6:.0f} MB.")
+
+
 def child(path: str, key: str | int) -> str:
     """The JSON path of ``key`` inside ``path``: ``.name`` for plain keys, ``[3]`` for indices and
     ``["odd key"]`` for anything else, so that every path can be read back unambiguously."""
@@ -68,7 +74,9 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return f"the number {value!r}" if len(repr(value)) <= 20 else "a number"
+        if len(repr(value)) <= 20:
+            return f"the number {value!r}"
+        return f"a {len(repr(abs(value)))}-digit number" if isinstance(value, int) else "a number"
     if isinstance(value, str):
         return f"the text {quote(value)}" if len(value) <= 30 else "a long text"
     if isinstance(value, list):
@@ -97,6 +105,18 @@ def sentence(text: str) -> str:
     """``text`` ending with a full stop, so messages from other modules read like ours."""
     text = text.strip()
     return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def expected_number(item: Any) -> str:
+    """Why ``item`` is not accepted where a number must be (after `is_number` said no)."""
+    if type(item) is int:  # a whole number beyond float64: "got a number" would be nonsense
+        try:
+            digits = len(str(abs(item)))
+        except ValueError:  # Python refuses to print ints beyond 4,300 digits
+            digits = int(item.bit_length() * math.log10(2)) + 1
+        return (f"This number has {digits} digits: far too large to store (numbers here may be "
+                "at most about 1.8e308).")
+    return f"Expected a number, got {describe(item)}."
 
 
 def is_number(value: Any) -> bool:

@@ -13,7 +13,7 @@ import numpy as np
 
 from core.fileformat import _common as common
 from core.fileformat._common import (FileFormatError, child, describe, did_you_mean, expect_object,
-                                     is_number, quote)
+                                     expected_number, is_number, quote)
 
 WEIGHT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*")
 
@@ -41,6 +41,7 @@ def _check_layer_weights(value: Any, path: str) -> dict[str, np.ndarray]:
                                   'names, such as "weight", "bias" or "rnn.weight_ih_l0".',
                                   child(path, name))
         result[name] = _check_array(raw, child(path, name))
+        check_buffers(name, result[name], child(path, name))
     return result
 
 
@@ -56,6 +57,26 @@ def _check_array(value: Any, path: str) -> np.ndarray:
     if not np.isfinite(array).all():  # unreachable from JSON text (the parser refuses), but cheap
         raise FileFormatError("Weights must be finite numbers.", path)
     return array
+
+
+def check_buffers(name: str, array: np.ndarray, path: str) -> None:
+    """Statistics a layer keeps rather than learns must be possible ones: a BatchNorm's running
+    variance is a variance, so it is >= 0 (a negative one breaks the first evaluation)."""
+    if name.split(".")[-1] == "running_var" and (array < 0).any():
+        place = _first(array < 0)
+        raise FileFormatError(f"A running variance cannot be negative (it is {array[place]:g}): "
+                              "use 1.0, or remove the layer's running_var to start afresh.",
+                              _index_path(path, place))
+
+
+def _first(mask: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.argwhere(mask)[0]) if mask.ndim else ()
+
+
+def _index_path(path: str, place: tuple[int, ...]) -> str:
+    for index in place:
+        path = child(path, index)
+    return path
 
 
 def _array_shape(rows: list, path: str, depth: int) -> tuple[int, ...]:
@@ -74,9 +95,7 @@ def _array_shape(rows: list, path: str, depth: int) -> tuple[int, ...]:
 def _not_a_number(item: Any) -> str:
     if isinstance(item, list):
         return "Expected a number, got a list: every row must be nested equally."
-    if type(item) is int:
-        return "This number is too large for a weight (at most about 1.8e308)."
-    return f"Expected a number, got {describe(item)}."
+    return expected_number(item)
 
 
 def _rows_shape(rows: list, path: str, depth: int) -> tuple[int, ...]:
