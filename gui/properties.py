@@ -94,11 +94,17 @@ class LayerPage(QWidget):
             return
         if not self.id_edit.hasFocus():
             self.id_edit.setText(self.layer_id)
-        params = graph.params(self.layer_id)
+        params = self._shown_params()
         for name, editor in self.editors.items():
             if name in params:
                 editor.set_value(params[name])
         self.sync_problems()
+
+    def _shown_params(self) -> dict:
+        """The report's normalised values (defaults filled in, as training uses them); a layer
+        whose values were refused shows what it holds, next to the problem."""
+        params = self.document.report.params.get(self.layer_id)
+        return params if params is not None else self.document.graph.params(self.layer_id)
 
     def sync_problems(self) -> None:
         if self.layer_id is None:

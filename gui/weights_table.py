@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from core.layers import get_spec
 from gui.document import Document
 
 MAX_CELLS = 4096  # beyond this a hand-edited table helps nobody and slows the panel down
@@ -55,11 +54,13 @@ class WeightsEditor(QWidget):
         graph, report = self.document.graph, self.document.report
         if self.layer_id is None or not graph.has_layer(self.layer_id):
             return None
-        params = get_spec("Dense").defaults() | graph.params(self.layer_id)
+        params = report.params.get(self.layer_id)
         inputs = graph.inputs_of(self.layer_id)
+        if params is None:
+            return None  # refused parameter values: the problem is shown above the table
         if len(inputs) != 1 or len(report.shapes.get(inputs[0], (0, 0, 0))) > 2:
             return None  # not connected yet, or images (a Flatten is missing: see Problems)
-        return (report.shapes[inputs[0]][-1], int(params.get("units", 0)), bool(params.get("bias")))
+        return (report.shapes[inputs[0]][-1], params["units"], params["bias"])
 
     def refresh(self) -> None:
         shape = self.table_shape()

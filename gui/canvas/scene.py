@@ -39,6 +39,7 @@ class NetworkScene(QGraphicsScene):
         self.edge_items: dict[tuple[str, str], EdgeItem] = {}
         self.neurons_everywhere = False
         self.neuron_toggles: set[str] = set()
+        self._shown: dict[str, tuple] = {}  # layer id -> what its card shows (see `_display`)
         self._handlers: dict[str, Callable[[GraphEvent], None]] = {
             "layer_added": lambda e: self._add_layer(e.node),
             "layer_removed": lambda e: self._remove_layer(e.node),
@@ -50,16 +51,14 @@ class NetworkScene(QGraphicsScene):
             "connection_removed": lambda e: self._remove_edge(e.node, e.other),
             "graph_reset": lambda e: self.rebuild(),
         }
-        document.graph.subscribe(self._on_graph_event)
+        # through the document, not the graph: it validates first, so handlers read a current report
+        document.graph_changed.connect(self._on_graph_event)
         document.validation_changed.connect(self._apply_report)
         self.selectionChanged.connect(self._on_selection_changed)
         self.rebuild()
 
     # ----- model → items -----------------------------------------------------------------
     def _on_graph_event(self, event: GraphEvent) -> None:
-        if not isValid(self):  # the window was destroyed but the graph lives on
-            self.document.graph.unsubscribe(self._on_graph_event)
-            return
         self._handlers[event.kind](event)
 
     def _on_selection_changed(self) -> None:
@@ -72,6 +71,7 @@ class NetworkScene(QGraphicsScene):
         self.layer_items.clear()
         self.edge_items.clear()
         self.neuron_toggles.clear()
+        self._shown.clear()
         graph = self.document.graph
         for layer_id in graph.layer_ids():
             self._add_layer(layer_id)
@@ -88,6 +88,7 @@ class NetworkScene(QGraphicsScene):
 
     def _remove_layer(self, layer_id: str) -> None:
         item = self.layer_items.pop(layer_id)
+        self._shown.pop(layer_id, None)
         for edge in list(item.edges):
             self._remove_edge(*edge.key)
         self.removeItem(item)
@@ -95,6 +96,7 @@ class NetworkScene(QGraphicsScene):
     def _rename_layer(self, old: str, new: str) -> None:
         item = self.layer_items.pop(old)
         self.layer_items[new] = item
+        self._shown.pop(old, None)
         if old in self.neuron_toggles:
             self.neuron_toggles.discard(old)
             self.neuron_toggles.add(new)
@@ -120,19 +122,29 @@ class NetworkScene(QGraphicsScene):
             edge.detach()
             self.removeItem(edge)
 
-    def _refresh_layer(self, layer_id: str) -> None:
-        """Redraw a card from the model and the latest report, then its edges."""
+    def _refresh_layer(self, layer_id: str, force: bool = True) -> None:
+        """Redraw a card from the report, then its edges; unless ``force``, only when what the
+        card shows has changed (a report after a parameter edit redraws that one card)."""
+        item = self.layer_items[layer_id]
+        display = self._display(layer_id)
+        if not force and display == self._shown.get(layer_id):
+            return
+        self._shown[layer_id] = display
+        item.set_display(*display)
+        item.set_biases(self._biases(layer_id))
+        for edge in item.edges:
+            self._refresh_edge(edge)
+
+    def _display(self, layer_id: str) -> tuple:
+        """What a card shows, all read from the current report (`set_display`'s arguments)."""
         report = self.document.report
         item = self.layer_items[layer_id]
         params = self._current_params(layer_id)
         summary = item.spec.summary(params) if item.spec else ""
         shape = report.shapes.get(layer_id)
-        item.set_display(layer_id, summary, f"→ {shape_text(shape)}" if shape else "→ ?",
-                         [p.message for p in report.problems_for(layer_id)],
-                         self._neuron_total(layer_id, params))
-        item.set_biases(self._biases(layer_id))
-        for edge in item.edges:
-            self._refresh_edge(edge)
+        return (layer_id, summary, f"→ {shape_text(shape)}" if shape else "→ ?",
+                [p.message for p in report.problems_for(layer_id)],
+                self._neuron_total(layer_id, params))
 
     def _refresh_weights(self, layer_id: str) -> None:
         """Cheap path for weights_changed (fires at the live-training rate): pens and fills only."""
@@ -147,8 +159,10 @@ class NetworkScene(QGraphicsScene):
         edge.set_neuron_mode(on, self._weight_matrix(edge.target.layer_id) if on else None)
 
     def _apply_report(self, report: ValidationReport) -> None:
+        """Redraw the cards whose shape, problems or summary the new report changed."""
         for layer_id in list(self.layer_items):
-            self._refresh_layer(layer_id)
+            if self.document.graph.has_layer(layer_id):
+                self._refresh_layer(layer_id, force=False)
 
     def _biases(self, layer_id: str) -> np.ndarray | None:
         return self.document.graph.weights(layer_id).get("bias")
@@ -167,9 +181,10 @@ class NetworkScene(QGraphicsScene):
         return neurons.neuron_count(self.document.graph.layer_type(layer_id), params) > 0
 
     def _current_params(self, layer_id: str) -> dict:
-        """The model's parameters with defaults filled in (the report may be a turn behind)."""
-        spec = self.layer_items[layer_id].spec
-        return (spec.defaults() if spec else {}) | self.document.graph.params(layer_id)
+        """The report's normalised parameters; a layer whose values were refused (its card shows
+        the problem) shows the values it holds."""
+        params = self.document.report.params.get(layer_id)
+        return params if params is not None else self.document.graph.params(layer_id)
 
     def shows_neurons(self, layer_id: str) -> bool:
         return self.layer_items[layer_id].neuron_total > 0

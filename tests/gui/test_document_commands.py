@@ -101,21 +101,25 @@ def test_weights_and_reset(doc):
 
 def test_training_settings_are_undoable_and_revalidate(doc, qtbot):
     doc.set_param("h", "activation", "step")
-    doc.set_training(TrainingSettings(optimizer="perceptron"))
-    with qtbot.waitSignal(doc.validation_changed):
-        pass
+    with qtbot.waitSignal(doc.validation_changed, timeout=0):  # emitted within the edit itself
+        doc.set_training(TrainingSettings(optimizer="perceptron"))
     assert any("perceptron rule" in p.message for p in doc.report.problems)
     doc.undo_stack.undo()
     assert doc.network.training.optimizer == "adam"
 
 
-def test_validation_is_coalesced(doc, qtbot):
-    reports = []
+def test_validation_is_synchronous_and_precedes_the_views(doc):
+    """No debounce: after each edit the report is already current, and graph_changed listeners
+    (the canvas, the properties) already read the report of the graph they are told about."""
+    reports, seen_by_views = [], []
     doc.validation_changed.connect(reports.append)
+    doc.graph_changed.connect(lambda event: seen_by_views.append(
+        (event.node, event.node in doc.report.params)))
     for i in range(5):
-        doc.add_layer("ReLU", (i * 10, 0))
-    assert reports == []
-    qtbot.waitUntil(lambda: len(reports) == 1)
+        layer_id = doc.add_layer("ReLU", (i * 10, 0))
+        assert len(reports) == i + 1 and reports[-1] is doc.report
+        assert any(p.node == layer_id for p in doc.report.problems)  # not connected
+    assert seen_by_views == [(f"relu_{i}", True) for i in range(1, 6)]
     assert len(doc.report.problems) >= 5
 
 
