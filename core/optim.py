@@ -1,10 +1,14 @@
-"""Optimizers, learning-rate schedules and the classic perceptron learning rule."""
+"""The torch side of the optimizer registry: building an entry, the perceptron rule, schedules.
+
+Which optimizers exist, what they are called and which settings they read is core.optimizers;
+this module holds the code that needs torch.
+"""
 
 from __future__ import annotations
 
 import torch
 
-from core.settings import TrainingSettings
+from core.optimizers import optimizer_entry, schedule_entry
 
 
 class PerceptronRule:
@@ -36,24 +40,11 @@ def single_dense(model: torch.nn.Module) -> torch.nn.Module:
     return model.get_submodule(ids[1])
 
 
-def make_optimizer(model: torch.nn.Module, settings: TrainingSettings):
-    lr = settings.learning_rate
-    params = list(model.parameters())
-    if settings.optimizer == "perceptron":
-        return PerceptronRule(single_dense(model), lr)
-    if settings.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=settings.momentum,
-                               nesterov=settings.nesterov and settings.momentum > 0)
-    if settings.optimizer == "adam":
-        return torch.optim.Adam(params, lr=lr)
-    return torch.optim.RMSprop(params, lr=lr, momentum=settings.momentum)
+def make_optimizer(model: torch.nn.Module, settings):
+    """The optimizer the settings name (UnknownOptimizer for a name no entry has)."""
+    return optimizer_entry(settings.optimizer).build(model, settings)
 
 
-def scheduled_lr(settings: TrainingSettings, epoch: int) -> float:
-    """Learning rate for a 1-based epoch: constant, step decay, or exponential decay."""
-    done = epoch - 1
-    if settings.schedule == "step":
-        return settings.learning_rate * settings.decay_rate ** (done // settings.decay_steps)
-    if settings.schedule == "exponential":
-        return settings.learning_rate * settings.decay_rate ** done
-    return settings.learning_rate
+def scheduled_lr(settings, epoch: int) -> float:
+    """Learning rate for a 1-based epoch, from the schedule's entry."""
+    return settings.learning_rate * schedule_entry(settings.schedule).factor(settings, epoch - 1)

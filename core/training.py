@@ -20,7 +20,8 @@ import torch
 
 from core.datasets import Dataset
 from core.losses import correct_count, make_loss, weight_penalty
-from core.optim import PerceptronRule, make_optimizer, scheduled_lr
+from core.optim import make_optimizer, scheduled_lr
+from core.optimizers import optimizer_entry
 from core.settings import TrainingSettings
 
 
@@ -73,7 +74,7 @@ class Trainer:
         self.x_train, self.y_train = _tensors(dataset.x_train, dataset.y_train)
         self.x_val, self.y_val = _tensors(dataset.x_val, dataset.y_val)
         self.optimizer = make_optimizer(model, settings)
-        self._perceptron = isinstance(self.optimizer, PerceptronRule)
+        self._rule_step = optimizer_entry(settings.optimizer).rule_step  # None: gradient descent
         self._penalised = bool(settings.l1 or settings.l2)
         self.generator = torch.Generator().manual_seed(settings.seed)
         self.epochs_run = 0
@@ -153,8 +154,8 @@ class Trainer:
         value = loss.item()
         if not math.isfinite(value):
             return value, None
-        if self._perceptron:
-            self.optimizer.apply(x, y, output.detach())
+        if self._rule_step is not None:  # a learning rule without gradients (perceptron)
+            self._rule_step(self.optimizer, x, y, output)
             return value, output.detach()
         penalty = weight_penalty(self.model, self.settings.l1, self.settings.l2) \
             if self._penalised else None

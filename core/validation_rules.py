@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from core.activations import activation, for_layer_type
 from core.graph import NetworkGraph
 from core.layers import get_spec, shape_text
+from core.losses import loss_entry
+from core.optimizers import optimizer_entry
 
 if TYPE_CHECKING:
     from core.validation import ValidationReport
 
 PASS_THROUGH = {"Dropout", "Identity"}
-ACTIVATION_LAYERS = {"Step": "step", "Sigmoid": "sigmoid", "Softmax": "softmax", "Tanh": "tanh",
-                     "ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "prelu", "GELU": "gelu",
-                     "Identity": "linear"}
 
 
 def describe(graph: NetworkGraph, node: str) -> str:
@@ -32,9 +32,9 @@ def describe(graph: NetworkGraph, node: str) -> str:
 
 def activation_of(graph: NetworkGraph, node: str, params: dict) -> str | None:
     """The activation a layer applies last (a Dense option or an activation layer), if any."""
-    kind = graph.layer_type(node)
-    if kind in ACTIVATION_LAYERS:
-        return ACTIVATION_LAYERS[kind]
+    entry = for_layer_type(graph.layer_type(node))
+    if entry is not None:
+        return entry.name
     return params.get(node, {}).get("activation")
 
 
@@ -56,23 +56,25 @@ def check_losses_and_activations(graph: NetworkGraph, report: "ValidationReport"
     out = report.output_id
     if out is None or out not in report.params:
         return
-    loss = report.params[out]["loss"]
-    last, activation = final_activation(graph, report)
-    if loss == "cross_entropy" and activation == "softmax":
-        report.add(last, f"{describe(graph, last)} applies Softmax before the cross-entropy loss, which expects raw "
-                         "scores (logits) and applies softmax itself: set its activation to linear "
-                         "(or delete the Softmax layer).")
-    if loss == "bce" and activation not in ("sigmoid", None) and last is not None:
-        report.add(last, f"Binary cross-entropy expects probabilities between 0 and 1, but {describe(graph, last)} "
-                        f"uses a {activation} activation: set it to sigmoid.")
+    expects = loss_entry(report.params[out]["loss"]).expects
+    last, name = final_activation(graph, report)
+    produces = activation(name).output if name is not None else None
+    if expects == "logits" and produces == "distribution":
+        report.add(last, f"{describe(graph, last)} applies {activation(name).layer_type} before "
+                         "the cross-entropy loss, which expects raw scores (logits) and applies "
+                         "softmax itself: set its activation to linear (or delete the "
+                         f"{activation(name).layer_type} layer).")
+    if expects == "probabilities" and produces not in ("probability", None) and last is not None:
+        report.add(last, f"Binary cross-entropy expects probabilities between 0 and 1, but "
+                         f"{describe(graph, last)} uses a {name} activation: set it to sigmoid.")
     _check_step_neurons(graph, report, optimizer, purpose)
 
 
 def _check_step_neurons(graph: NetworkGraph, report: "ValidationReport", optimizer: str,
                         purpose: str) -> None:
     step_nodes = [n for n in graph.topological_order()
-                  if activation_of(graph, n, report.params) == "step"]
-    if optimizer != "perceptron":
+                  if _is_flat(activation_of(graph, n, report.params))]
+    if optimizer_entry(optimizer).uses_gradients:
         severity = "warning" if purpose == "inspect" else "error"
         for node in step_nodes:
             report.add(node, f"{describe(graph, node)} uses a Step activation, whose gradient is "
@@ -81,7 +83,7 @@ def _check_step_neurons(graph: NetworkGraph, report: "ValidationReport", optimiz
                              "rule as optimizer for a single layer of Step neurons.", severity)
         return
     out = report.output_id
-    if out in report.params and report.params[out]["loss"] == "cross_entropy":
+    if out in report.params and loss_entry(report.params[out]["loss"]).expects == "logits":
         report.add(out, f"{describe(graph, out)} uses cross-entropy, but the perceptron rule compares "
                         "0/1 outputs with 0/1 targets: choose the mse loss (one Step neuron per "
                         "class).")
@@ -89,6 +91,11 @@ def _check_step_neurons(graph: NetworkGraph, report: "ValidationReport", optimiz
         report.add(None, "The perceptron rule trains a single layer of Step neurons: the network "
                          "must be Input → Dense (activation step) → Output. Choose SGD or Adam "
                          "for other networks.")
+
+
+def _is_flat(name: str | None) -> bool:
+    """An activation with a zero gradient everywhere (Step): gradient descent cannot train it."""
+    return name is not None and not activation(name).has_gradient
 
 
 def is_single_step_layer(graph: NetworkGraph, report: "ValidationReport") -> bool:

@@ -12,7 +12,9 @@ from typing import Callable
 
 import numpy as np
 
-from core.inspection.formulas import (LossFacts, NeuronFacts, derivative, fmt, sub, update_kind)
+from core.activations import activation
+from core.inspection.formulas import (LossFacts, NeuronFacts, derivative, fmt, sub, term_count,
+                                      update_kind)
 
 DEFAULT_RTOL = 1e-3
 DEFAULT_ATOL = 1e-4
@@ -122,14 +124,11 @@ def _z_candidates(f: NeuronFacts) -> list[tuple[float, str]]:
 
 def _a_candidates(f: NeuronFacts) -> list[tuple[float, str]]:
     z = float(f.z[0])
-    items = [(z, "That is z: now apply the activation to it.")]
-    if f.activation == "sigmoid":
-        items.append((1 / (1 + np.exp(z)), "Check the sign in σ(z) = 1 / (1 + e^−z)."))
-    return items
+    return [(z, "That is z: now apply the activation to it.")] + activation(f.activation).slips(z)
 
 
 def _delta_candidates(f: NeuronFacts) -> list[tuple[float, str]]:
-    if f.activation == "softmax":
+    if activation(f.activation).derivative is None:  # softmax couples the units
         return [(float(f.grad_a[0]), "Softmax mixes the units: δ = a·(∂L/∂a − Σₖ aₖ·∂L/∂aₖ).")]
     _, slope = derivative(f.activation, float(f.z[0]), float(f.a[0]), f.alpha)
     return [(float(f.grad_a[0]), f"That is ∂L/∂a: multiply it by the activation's derivative "
@@ -168,7 +167,7 @@ def _update_candidates(f: NeuronFacts, before: float, grad: float,
     kind = update_kind(f.optimizer, f.momentum)
     if kind == "perceptron":
         return [(before - (after - before), "Check the sign: w ← w + η(y − ŷ)x.")]
-    if kind != "sgd":
+    if kind == "adaptive":
         return [(before - lr * grad, "That is the plain SGD rule; this optimizer uses running "
                                      "averages, so its step differs (see the formula).")]
     return [(before + lr * grad, "Subtract the step: w ← w − η·∂L/∂w."),
@@ -177,7 +176,7 @@ def _update_candidates(f: NeuronFacts, before: float, grad: float,
 
 
 def _loss_candidates(f: LossFacts) -> list[tuple[float, str]]:
-    count = f.prediction.shape[0] if f.loss_name == "cross_entropy" else f.prediction.size
+    count = term_count(f)
     items = []
     if count > 1 and f.reduction == "mean":
         items.append((f.value * count, f"That is the sum: divide by the {count} terms (mean)."))

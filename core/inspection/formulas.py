@@ -1,62 +1,28 @@
 """Textbook formulas for one neuron, written out with the real numbers of a traced step.
 
-Pure functions on numpy arrays (no Qt, no torch, no core import) so that every line a student
-reads can be unit-tested: ``z = 0.6×7 + 0.25×(−3) + 0.15×2 = 3.75``, ``a = σ(3.75) = 0.97702``,
+Pure functions on numpy arrays (no Qt, no torch) so that every line a student reads can be
+unit-tested: ``z = 0.6×7 + 0.25×(−3) + 0.15×2 = 3.75``, ``a = σ(3.75) = 0.97702``,
 ``δ = ∂L/∂a × σ'(z) = …``, ``w₁ ← w₁ − η·∂L/∂w₁ = …``. The numbers on the right of each ``=`` are
 the traced values (autograd's), never recomputed here, so the text and the tables always agree.
 
-For a batch, the forward and δ lines use the first sample; parameter gradients are sums over the
+What is particular to one activation, loss or optimizer (its line, derivative, loss rule, update
+explanation) is written by its registry entry (core.activations, core.losses, core.optimizers);
+this module arranges those lines. For a batch, the forward and δ lines use the first sample; parameter gradients are sums over the
 batch of per-sample terms (δ already carries the 1/N of a mean loss), and the text says so.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from core.activations import activation
+from core.losses import loss_entry
+from core.notation import factor, fmt, sub  # noqa: F401  (re-exported for the panel)
+from core.optimizers import optimizer_entry
+
 MAX_TERMS = 8  # longer sums are abbreviated: "w₁x₁ + w₂x₂ + … + w₆₄x₆₄ (64 terms)"
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-ACTIVATION_NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
-                    "prelu": "PReLU", "gelu": "GELU", "step": "H", "softmax": "softmax",
-                    "linear": "identity"}
-ADAPTIVE_TEXT = {
-    "adam": ("Adam keeps running averages of the gradient (m) and of its square (v), so the simple "
-             "rule w ← w − η·∂L/∂w does not apply. On the first step of a fresh Adam, m̂ = g and "
-             "v̂ = g², so each weight moves by about η against the sign of its gradient. Apply "
-             "step keeps m and v for the next step, as training does."),
-    "rmsprop": ("RMSprop divides the gradient by a running average of its square, so the simple "
-                "rule w ← w − η·∂L/∂w does not apply. Apply step keeps that average for the next "
-                "step."),
-    "momentum": ("SGD with momentum moves along a velocity, a running sum of past gradients, so "
-                 "the simple rule w ← w − η·∂L/∂w does not apply in general. Apply step keeps "
-                 "the velocity for the next step."),
-}
-
-
-def fmt(value: float, digits: int = 5) -> str:
-    """A number as a textbook prints it: 5 significant digits, a real minus sign, no '-0'."""
-    value = float(value)
-    if value == 0 or not math.isfinite(value):
-        return "0" if value == 0 else str(value)
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
-    return text.replace("-", "−")
-
-
-def factor(value: float) -> str:
-    """A factor inside a product: negatives in parentheses, ``0.25×(−3)``."""
-    text = fmt(value)
-    return f"({text})" if text.startswith("−") else text
-
-
-def sub(index: int) -> str:
-    """1-based subscript for the index-th input: sub(0) == '₁'."""
-    return str(index + 1).translate(_SUBSCRIPTS)
 
 
 def _join_terms(terms: list[str]) -> str:
@@ -109,32 +75,8 @@ def z_expression(x: np.ndarray, w: np.ndarray, b: float | None) -> str:
 
 def activation_line(name: str, z: float, a: float, alpha: float = 0.01,
                     z_row: np.ndarray | None = None, unit: int = 0) -> str:
-    """'a = σ(3.75) = 0.97702', with the activation written by name."""
-    zs, as_ = fmt(z), fmt(a)
-    if name == "sigmoid":
-        return f"a = σ({zs}) = {as_}"
-    if name == "tanh":
-        return f"a = tanh({zs}) = {as_}"
-    if name == "relu":
-        return f"a = ReLU(z) = max(0, {zs}) = {as_}"
-    if name in ("leaky_relu", "prelu"):
-        label = "LeakyReLU" if name == "leaky_relu" else "PReLU"
-        rule = zs if z > 0 else f"{fmt(alpha)}×{factor(z)}"
-        return f"a = {label}({zs}) = {rule} = {as_}   (z if z > 0, else {fmt(alpha)}·z)"
-    if name == "step":
-        return f"a = H({zs}) = {as_}   (step: H(z) = 1 if z ≥ 0, else 0)"
-    if name == "gelu":
-        return f"a = GELU(z) = z·Φ(z) = {factor(z)}×Φ({zs}) = {as_}"
-    if name == "softmax":
-        return _softmax_line(z_row if z_row is not None else np.array([z]), unit, a)
-    return f"a = z = {as_}   (linear: no activation)"
-
-
-def _softmax_line(z_row: np.ndarray, unit: int, a: float) -> str:
-    exps = [f"e^{factor(v)}" for v in z_row]
-    denominator = " + ".join(exps) if len(exps) <= 4 else f"Σₖ e^zₖ ({len(exps)} terms)"
-    return (f"a{sub(unit)} = softmax(z){sub(unit)} = e^z{sub(unit)} / Σₖ e^zₖ = "
-            f"{exps[unit]} / ({denominator}) = {fmt(a)}")
+    """'a = σ(3.75) = 0.97702', written by the activation's registry entry."""
+    return activation(name).line(float(z), float(a), alpha, z_row, unit)
 
 
 def forward_lines(f: NeuronFacts) -> list[str]:
@@ -150,33 +92,23 @@ def forward_lines(f: NeuronFacts) -> list[str]:
 
 # ----- backward --------------------------------------------------------------------------------
 def derivative(name: str, z: float, a: float, alpha: float = 0.01) -> tuple[str, float]:
-    """The activation's derivative as a formula with numbers, and its value (not for softmax)."""
-    if name == "sigmoid":
-        return f"σ'(z) = a(1 − a) = {fmt(a)}×(1 − {fmt(a)})", a * (1 - a)
-    if name == "tanh":
-        return f"tanh'(z) = 1 − a² = 1 − {factor(a)}²", 1 - a * a
-    if name == "relu":
-        return "ReLU'(z) = (1 if z > 0 else 0)", 1.0 if z > 0 else 0.0
-    if name in ("leaky_relu", "prelu"):
-        return f"a'(z) = (1 if z > 0 else {fmt(alpha)})", 1.0 if z > 0 else alpha
-    if name == "step":
-        return "H'(z) (a step is flat: no gradient flows through it)", 0.0
-    if name == "gelu":
-        phi = 0.5 * (1 + math.erf(z / math.sqrt(2)))
-        density = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
-        return "GELU'(z) = Φ(z) + z·φ(z)", phi + z * density
-    return "a'(z) (linear)", 1.0
+    """The activation's derivative as a formula with numbers, and its value (not for softmax,
+    whose δ couples the units: ValueError). An unknown name raises UnknownActivation."""
+    entry = activation(name)
+    if entry.derivative is None:
+        raise ValueError(f"{name} is not elementwise: its δ is written with the whole row")
+    z, a = float(z), float(a)
+    return entry.derivative_text(z, a, alpha), entry.derivative(z, a, alpha)
 
 
 def derivative_symbol(name: str) -> str:
-    return {"sigmoid": "σ'(z)", "tanh": "tanh'(z)", "relu": "ReLU'(z)", "step": "H'(z)",
-            "gelu": "GELU'(z)"}.get(name, "a'(z)")
+    return activation(name).derivative_symbol
 
 
 def delta_line(f: NeuronFacts) -> str:
     """δ = ∂L/∂z for sample 1, by the chain rule through the activation."""
     g, delta = f.grad_a[0], f.delta[0]
-    if f.activation == "softmax":
+    if activation(f.activation).derivative is None:  # softmax: the units are coupled
         return (f"δ = ∂L/∂z{sub(f.unit)} = a{sub(f.unit)}·(∂L/∂a{sub(f.unit)} − Σₖ aₖ·∂L/∂aₖ) = "
                 f"{factor(f.a[0])}×({fmt(g)} − {factor(float(f.a_row @ f.grad_a_row))}) = "
                 f"{fmt(delta)}")
@@ -229,10 +161,13 @@ def backward_lines(f: NeuronFacts) -> list[str]:
 
 # ----- update ----------------------------------------------------------------------------------
 def update_kind(optimizer: str, momentum: float) -> str:
-    """'sgd' (plain gradient descent), 'perceptron', or the key of an ADAPTIVE_TEXT entry."""
-    if optimizer == "sgd":
-        return "momentum" if momentum > 0 else "sgd"
-    return optimizer
+    """'sgd' (plain gradient descent), 'perceptron', or 'adaptive' (see `update_explanation`)."""
+    return optimizer_entry(optimizer).update_rule(momentum)[0]
+
+
+def update_explanation(optimizer: str, momentum: float) -> str:
+    """Why an adaptive rule's step is not w ← w − η·∂L/∂w (empty for the plain rules)."""
+    return optimizer_entry(optimizer).update_rule(momentum)[1]
 
 
 def sgd_line(name: str, before: float, lr: float, grad: float, after: float, gname: str) -> str:
@@ -270,8 +205,8 @@ def update_lines(f: NeuronFacts) -> list[str]:
         lines.append(f"… and {len(f.w) - MAX_TERMS} more weights (see the tables)")
     if f.b is not None and f.b_after is not None:
         lines.append(_bias_update_line(f, kind, lr))
-    if kind in ADAPTIVE_TEXT:
-        lines.append(ADAPTIVE_TEXT[kind])
+    if kind == "adaptive":
+        lines.append(update_explanation(f.optimizer, f.momentum))
     return lines
 
 
@@ -294,25 +229,17 @@ class LossFacts:
     penalty: float | None = None
 
 
-LOSS_RULES = {  # {sum}: "(1/N)·Σ ", "Σ " or nothing for a single term
-    "mse": ("L = {sum}(ŷ − y)²", "∂L/∂ŷ = 2(ŷ − y){per}"),
-    "mae": ("L = {sum}|ŷ − y|", "∂L/∂ŷ = sign(ŷ − y){per}"),
-    "bce": ("L = −{sum}[y·ln ŷ + (1 − y)·ln(1 − ŷ)]", "∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ)){per}"),
-    "cross_entropy": ("L = −{sum}ln softmax(z)[y]",
-                      "∂L/∂z = (softmax(z) − onehot(y)){per}   (z: the logits)"),
-}
-
-
 def loss_lines(f: LossFacts) -> list[str]:
     """The loss formula, its terms with numbers when there are few, and its derivative."""
-    count = f.prediction.shape[0] if f.loss_name == "cross_entropy" else f.prediction.size
+    entry = loss_entry(f.loss_name)
+    count = term_count(f)
     mean = f.reduction == "mean"
-    value_rule, grad_rule = LOSS_RULES.get(f.loss_name, ("L = loss(ŷ, y)", "∂L/∂ŷ"))
+    value_rule, grad_rule = entry.value_rule, entry.grad_rule
     total = "" if count == 1 else f"(1/{count})·Σ " if mean else "Σ "
     value_rule = value_rule.format(sum=total)
     grad_rule = grad_rule.format(per=f" / {count}" if mean and count > 1 else "")
     lines = [value_rule]
-    terms = _loss_terms(f)
+    terms = entry.terms(f.prediction, f.target)
     if terms and len(terms) <= 4:
         joined = " + ".join(terms)
         lines.append(f"L = ({joined}) / {count} = {fmt(f.value)}" if mean and count > 1
@@ -325,19 +252,9 @@ def loss_lines(f: LossFacts) -> list[str]:
     return lines
 
 
-def _loss_terms(f: LossFacts) -> list[str]:
-    p, y = f.prediction.reshape(-1), np.asarray(f.target).reshape(-1)
-    if f.loss_name == "mse":
-        return [f"({fmt(pi)} − {fmt(yi)})²" for pi, yi in zip(p, y)]
-    if f.loss_name == "mae":
-        return [f"|{fmt(pi)} − {fmt(yi)}|" for pi, yi in zip(p, y)]
-    if f.loss_name == "bce" and np.all((y == 0) | (y == 1)):
-        return [f"−ln({fmt(pi if yi >= 0.5 else 1 - pi)})" for pi, yi in zip(p, y)]
-    if f.loss_name == "cross_entropy":
-        rows = f.prediction - f.prediction.max(axis=1, keepdims=True)
-        probs = np.exp(rows) / np.exp(rows).sum(axis=1, keepdims=True)
-        return [f"−ln({fmt(probs[n, int(c)])})" for n, c in enumerate(y)]
-    return []
+def term_count(f: LossFacts) -> int:
+    """How many terms the loss averages: samples for class indices, else every output value."""
+    return f.prediction.shape[0] if loss_entry(f.loss_name).class_indices else f.prediction.size
 
 
 # ----- "hide values until I answer" ------------------------------------------------------------
@@ -347,7 +264,7 @@ def hidden_lines(phase: str, f: NeuronFacts | None = None, loss: LossFacts | Non
         return [loss_lines(loss)[0], "L = ?"]
     if f is None:
         return []
-    name = ACTIVATION_NAMES.get(f.activation, f.activation)
+    name = activation(f.activation).symbol
     if phase == "forward":
         return [f"z = {z_expression(f.x[0], f.w, f.b)} = ?", f"a = {name}(z) = ?"]
     batch = " summed over the batch" if f.batch > 1 else ""
@@ -357,8 +274,8 @@ def hidden_lines(phase: str, f: NeuronFacts | None = None, loss: LossFacts | Non
                  f"∂L/∂wᵢ = δ × xᵢ{batch} = ?", f"∂L/∂b = δ{batch} = ?"]
         return lines if f.b is not None else lines[:-1]
     kind = update_kind(f.optimizer, f.momentum)
-    if kind not in ("sgd", "perceptron"):
-        return [ADAPTIVE_TEXT[kind]]
+    if kind == "adaptive":
+        return [update_explanation(f.optimizer, f.momentum)]
     if kind == "perceptron":
         lines = [f"wᵢ ← wᵢ + η(y − ŷ)xᵢ{batch} = ?", f"b ← b + η(y − ŷ){batch} = ?"]
     else:

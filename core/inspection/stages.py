@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.inspection.formulas import (ADAPTIVE_TEXT, LossFacts, NeuronFacts, fmt, update_kind)
+from core.inspection.formulas import (LossFacts, NeuronFacts, fmt, update_explanation,
+                                      update_kind)
+from core.losses import loss_entry
 
 PHASE_TITLES = {"forward": "Forward", "loss": "Loss", "backward": "Backward", "update": "Update"}
 PARAM_SYMBOLS = {"weight": "W", "bias": "b", "act.weight": "α (PReLU slope)"}
@@ -84,8 +86,9 @@ def explain(step, layer_type: str, params: dict, result) -> str:
                     "Click a column (a unit) to see its formula with the numbers.")
         return _spec_text(layer_type)
     if step.phase == "loss":
-        return (f"The loss ({result.trace.loss_name}) measures how far the prediction ŷ is from "
-                "the target y. Backpropagation starts from it.")
+        entry = loss_entry(result.trace.loss_name)
+        return (f"The loss ({entry.title.lower()}, {entry.name}) measures how far the prediction "
+                "ŷ is from the target y. Backpropagation starts from it.")
     if step.phase == "backward":
         return _backward_text(layer_type, act)
     return _update_text(result.settings, step.learning_rate)
@@ -120,7 +123,7 @@ def _update_text(settings, learning_rate: float | None) -> str:
         return f"Gradient descent: each parameter moves against its gradient, p ← p − η·∂L/∂p, η = {lr}."
     if kind == "perceptron":
         return f"Perceptron rule: w ← w + η(y − ŷ)x and b ← b + η(y − ŷ), η = {lr}."
-    return f"{ADAPTIVE_TEXT[kind]} η = {lr}."
+    return f"{update_explanation(settings.optimizer, settings.momentum)} η = {lr}."
 
 
 def _tensors(step, layer_type: str) -> list[TensorSpec]:

@@ -16,8 +16,9 @@ import numpy as np
 import torch
 
 from core.layers import get_spec
-from core.losses import make_loss, weight_penalty
-from core.optim import PerceptronRule, make_optimizer
+from core.losses import loss_entry, make_loss, weight_penalty
+from core.optim import make_optimizer
+from core.optimizers import optimizer_entry
 from core.settings import TrainingSettings
 
 
@@ -73,7 +74,8 @@ def trace_step(model, x: np.ndarray, y: np.ndarray, loss_name: str, settings: Tr
     """
     x_t = torch.as_tensor(np.asarray(x), dtype=torch.float32).clone().requires_grad_(True)
     y_t = torch.as_tensor(np.asarray(y))
-    y_t = y_t.long() if loss_name == "cross_entropy" else y_t.float()
+    y_t = y_t.long() if loss_entry(loss_name).class_indices else y_t.float()
+    rule = optimizer_entry(settings.optimizer)
     optimizer = optimizer or make_optimizer(model, settings)
     model.train()
     forward_steps, tensors = _forward(model, x_t)
@@ -82,14 +84,12 @@ def trace_step(model, x: np.ndarray, y: np.ndarray, loss_name: str, settings: Tr
     penalty = weight_penalty(model, settings.l1, settings.l2)
     total = loss if penalty is None else loss + penalty
     loss_step = _loss_step(loss, penalty, prediction, y_t, settings)
-    if isinstance(optimizer, PerceptronRule):
-        backward_steps = []
-    else:
-        if hasattr(optimizer, "zero_grad"):
-            optimizer.zero_grad(set_to_none=True)
+    backward_steps = []
+    if rule.uses_gradients:  # a learning rule without gradients (perceptron) has no backward
+        optimizer.zero_grad(set_to_none=True)
         total.backward()
         backward_steps = _backward(model, tensors, x_t)
-    update_steps = _update(model, optimizer, x_t, y_t, prediction)
+    update_steps = _update(model, optimizer, rule, x_t, y_t, prediction)
     steps = forward_steps + [loss_step] + backward_steps + update_steps
     return Trace(steps, float(loss.item()), loss_name, list(sample_indices or []))
 
@@ -148,13 +148,13 @@ def _backward(model, tensors, x: torch.Tensor) -> list[TraceStep]:
     return steps
 
 
-def _update(model, optimizer, x, y, prediction) -> list[TraceStep]:
+def _update(model, optimizer, rule, x, y, prediction) -> list[TraceStep]:
     """Apply one optimizer step; record parameters before and after for each trainable layer."""
     before = {node: _params(model, node) for node in model.layer_ids}
-    if isinstance(optimizer, PerceptronRule):
-        optimizer.apply(x.detach(), y, prediction.detach())
-    else:
+    if rule.uses_gradients:
         optimizer.step()
+    else:
+        rule.rule_step(optimizer, x.detach(), y, prediction.detach())
     lr = optimizer.param_groups[0]["lr"]
     return [TraceStep("update", node, params=_params(model, node), params_before=before[node],
                       learning_rate=lr)

@@ -13,104 +13,13 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from core.params import ParamError, ParamSpec  # noqa: F401  (re-exported: the layer API)
+
 Shape = tuple[int, ...]
 
 
 class ShapeError(ValueError):
     """A layer cannot accept its inputs. The message is plain language and suggests a fix."""
-
-
-class ParamError(ValueError):
-    """A parameter value is outside its schema (wrong type, out of range, unknown choice)."""
-
-
-@dataclass(frozen=True)
-class ParamSpec:
-    """One typed parameter. ``kind`` is int, float, bool, choice or shape (a tuple of ints)."""
-
-    name: str
-    kind: str
-    default: Any
-    label: str
-    help: str = ""
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] = ()
-
-    def coerce(self, value: Any) -> Any:
-        """Return ``value`` converted to this parameter's type, or raise ParamError saying why."""
-        try:
-            converted = _COERCERS[self.kind](self, value)
-        except (TypeError, ValueError, OverflowError) as exc:
-            raise ParamError(f"{self.label}: {exc}") from None
-        self._check_range(converted)
-        return converted
-
-    def _check_range(self, value: Any) -> None:
-        values = value if isinstance(value, tuple) else (value,)
-        for v in values:
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                continue
-            if self.minimum is not None and v < self.minimum:
-                raise ParamError(f"{self.label} must be at least {self.minimum:g} (got {v:g}).")
-            if self.maximum is not None and v > self.maximum:
-                raise ParamError(f"{self.label} must be at most {self.maximum:g} (got {v:g}).")
-
-
-def _number(value: Any, what: str) -> float:
-    """float(value) with a message a learner understands ("expected a number, got 'four'")."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"expected {what}, got {value!r}")
-    try:
-        return float(value)
-    except ValueError:
-        raise ValueError(f"expected {what}, got {value!r}") from None
-    except OverflowError:
-        raise ValueError("the value is far too large") from None
-
-
-def _to_int(spec: ParamSpec, value: Any) -> int:
-    number = _number(value, "a whole number")
-    if not number.is_integer():
-        raise ValueError(f"expected a whole number, got {value!r}")
-    return int(number)
-
-
-def _to_float(spec: ParamSpec, value: Any) -> float:
-    number = _number(value, "a number")
-    if not np.isfinite(number):
-        raise ValueError("expected a finite number")
-    return number
-
-
-def _to_bool(spec: ParamSpec, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise ValueError(f"expected true or false, got {value!r}")
-
-
-def _to_choice(spec: ParamSpec, value: Any) -> str:
-    if not isinstance(value, str) or value not in spec.choices:
-        raise ValueError(f"expected one of {', '.join(spec.choices)}, got {value!r}")
-    return value
-
-
-def _to_shape(spec: ParamSpec, value: Any) -> tuple[int, ...]:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = [value]
-    if isinstance(value, str):
-        value = [part for part in value.replace("x", ",").replace("×", ",").split(",") if part.strip()]
-    if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= 3:
-        raise ValueError("expected 1 to 3 sizes, e.g. 2 or 1x8x8")
-    dims = tuple(_to_int(spec, v) for v in value)
-    if any(d < 1 for d in dims):
-        raise ValueError("every size must be at least 1")
-    return dims
-
-
-_COERCERS: dict[str, Callable[[ParamSpec, Any], Any]] = {
-    "int": _to_int, "float": _to_float, "bool": _to_bool, "choice": _to_choice, "shape": _to_shape,
-}
 
 
 @dataclass(frozen=True)

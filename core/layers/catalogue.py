@@ -12,10 +12,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from core.activations import ACTIVATIONS as _ACTIVATION_REGISTRY
+from core.activations import activation, activation_names
 from core.layers.base import LayerSpec, ParamSpec, Shape, ShapeError, register, shape_text
+from core.losses import LOSSES as _LOSS_REGISTRY
+from core.losses import loss_help, loss_names
 
-ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "gelu", "softmax")
-LOSSES = ("mse", "mae", "bce", "cross_entropy")
+ACTIVATIONS = activation_names()  # the registries' names, as the choices files may hold
+LOSSES = loss_names()
 
 
 def _describe(shape: Shape) -> str:
@@ -61,8 +65,8 @@ def _dense_shape(params: dict[str, Any], shapes: Sequence[Shape]) -> Shape:
 
 def _dense_count(params: dict[str, Any], shapes: Sequence[Shape]) -> int:
     units = params["units"]
-    prelu = 1 if params["activation"] == "prelu" else 0
-    return shapes[0][-1] * units + (units if params["bias"] else 0) + prelu
+    learned = activation(params["activation"]).learned
+    return shapes[0][-1] * units + (units if params["bias"] else 0) + learned
 
 
 def _build_dense(params: dict[str, Any], shapes: Sequence[Shape]):
@@ -124,19 +128,6 @@ register(LayerSpec(
 
 
 # ----- Activations ----------------------------------------------------------------------------
-_ACTIVATION_TEXT = {
-    "Identity": ("linear", "Passes values through unchanged: a(z) = z."),
-    "Step": ("step", "Heaviside step: 1 if z ≥ 0, else 0 (the perceptron's activation)."),
-    "Sigmoid": ("sigmoid", "Squashes to (0, 1): σ(z) = 1 / (1 + e^−z)."),
-    "Tanh": ("tanh", "Squashes to (−1, 1): tanh(z)."),
-    "ReLU": ("relu", "Keeps positives, zeroes negatives: max(0, z)."),
-    "LeakyReLU": ("leaky_relu", "Like ReLU but lets a small slope through for negatives."),
-    "PReLU": ("prelu", "Like LeakyReLU with a learned negative slope."),
-    "GELU": ("gelu", "Smooth ReLU used in transformers: z·Φ(z)."),
-    "Softmax": ("softmax", "Turns scores into probabilities that sum to 1."),
-}
-
-
 def _activation_builder(function: str):
     def build(params: dict[str, Any], shapes: Sequence[Shape]):
         from core.layers.modules import make_activation
@@ -144,12 +135,14 @@ def _activation_builder(function: str):
     return build
 
 
-for _type, (_function, _text) in _ACTIVATION_TEXT.items():
-    _params = (ParamSpec("slope", "float", 0.01, "Negative slope", "Output for z < 0 is slope·z",
-                         0.0, 1.0),) if _type == "LeakyReLU" else ()
-    register(LayerSpec(_type, "Activations", _text, _params, _same_shape,
-                       _activation_builder(_function),
-                       count_params=(lambda p, s: 1) if _type == "PReLU" else (lambda p, s: 0)))
+def _learned(count: int):
+    return lambda p, s: count
+
+
+for _entry in _ACTIVATION_REGISTRY:  # one layer per activation, from its registry entry
+    register(LayerSpec(_entry.layer_type, "Activations", _entry.description, _entry.layer_params,
+                       _same_shape, _activation_builder(_entry.name),
+                       count_params=_learned(_entry.learned)))
 
 
 # ----- Convolution ----------------------------------------------------------------------------
@@ -191,7 +184,7 @@ register(LayerSpec(
      ParamSpec("bias", "bool", True, "Bias", "Add a learned bias per filter")),
     _conv_shape, _build_conv,
     count_params=lambda p, s: p["filters"] * s[0][0] * p["kernel"] ** 2
-    + (p["filters"] if p["bias"] else 0) + (1 if p["activation"] == "prelu" else 0)))
+    + (p["filters"] if p["bias"] else 0) + activation(p["activation"]).learned))
 
 
 def _pool_shape(params: dict[str, Any], shapes: Sequence[Shape]) -> Shape:
@@ -300,8 +293,6 @@ register(LayerSpec("Concatenate", "Merge",
 # ----- Output ---------------------------------------------------------------------------------
 register(LayerSpec(
     "Output", "Output", "The network's prediction, and the loss used to train it.",
-    (ParamSpec("loss", "choice", "mse", "Loss",
-               "mse: mean squared error, mae: mean absolute error, bce: binary cross-entropy "
-               "(expects probabilities), cross_entropy: expects logits (no Softmax before it)",
-               choices=LOSSES),),
+    (ParamSpec("loss", "choice", "mse", "Loss", loss_help(), choices=LOSSES,
+               choice_titles=tuple(entry.display for entry in _LOSS_REGISTRY)),),
     _same_shape, _build_identity, has_output=False))

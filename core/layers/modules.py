@@ -11,6 +11,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from core.activations import activation
+
 
 def heaviside(x: torch.Tensor) -> torch.Tensor:
     """H(x) = 1 for x >= 0 else 0 (the course convention), with a zero gradient everywhere.
@@ -34,13 +36,9 @@ class Softmax(nn.Module):
 
 
 def make_activation(name: str, slope: float = 0.01) -> nn.Module:
-    """The activation module for a Dense/Conv option or an activation layer."""
-    factories = {
-        "linear": nn.Identity, "step": Step, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
-        "relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(slope), "prelu": nn.PReLU,
-        "gelu": nn.GELU, "softmax": Softmax,
-    }
-    return factories[name]()
+    """The activation module for a Dense/Conv option or an activation layer, from its registry
+    entry (core.activations); an unknown name raises UnknownActivation."""
+    return activation(name).factory(slope)
 
 
 class Dense(nn.Module):

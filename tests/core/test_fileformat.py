@@ -285,7 +285,7 @@ EDIT_CASES = [  # keys, new value, expected json_path, fragment of the message
     (("training",), [], "$.training", "Expected an object of settings"),
     (("training", "learning_rate"), 0, "$.training.learning_rate", "learning_rate must be greater"),
     (("training", "lerning_rate"), 0.1, "$.training.lerning_rate", 'Did you mean "learning_rate"?'),
-    (("training", "optimizer"), "adamw", "$.training.optimizer", "must be one of sgd, adam"),
+    (("training", "optimizer"), "adamax", "$.training.optimizer", "must be one of sgd, adam"),
     (("training", "epochs"), [10], "$.training.epochs", "single value"),
     (("training", "shuffle"), 1, "$.training.shuffle", "true or false"),
     (("dataset", "source"), "web", "$.dataset.source", "must be one of builtin"),

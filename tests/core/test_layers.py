@@ -89,6 +89,9 @@ def activation_np(name: str, z: np.ndarray, r: np.ndarray, slope: float = 0.01,
         cdf = 0.5 * (1.0 + _erf(z / math.sqrt(2.0)))
         pdf = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
         return z * cdf, r * (cdf + z * pdf), None
+    if name == "silu":  # a = z·σ(z), a' = σ(z)·(1 + z·(1 − σ(z)))
+        s = 1.0 / (1.0 + np.exp(-z))
+        return z * s, r * s * (1 + z * (1 - s)), None
     if name == "softmax":
         e = np.exp(z - z.max(axis=-1, keepdims=True))
         s = e / e.sum(axis=-1, keepdims=True)
@@ -199,7 +202,8 @@ def conv_case(name: str, filters: int, kernel: int, stride: int, padding: int, a
     if activation == "prelu":
         shapes["act.weight"] = (1,)
     acts = {"linear": lambda z, w: z, "relu": lambda z, w: torch.relu(z),
-            "tanh": lambda z, w: torch.tanh(z), "prelu": lambda z, w: F.prelu(z, w)}
+            "tanh": lambda z, w: torch.tanh(z), "prelu": lambda z, w: F.prelu(z, w),
+            "silu": lambda z, w: z * torch.sigmoid(z)}
 
     class Reference(nn.Module):
         def __init__(self):
@@ -310,7 +314,7 @@ CASES: list[Case] = [
     Case("Input_Output", ("Input", "Output"), [("x", "Input", {"shape": (3,)}), ("out", "Output")],
          None, (3,), {}, identity_reference),
     *(dense_case(f"Dense_{a}", a) for a in ("linear", "step", "sigmoid", "tanh", "relu",
-                                            "leaky_relu", "prelu", "gelu", "softmax")),
+                                            "leaky_relu", "prelu", "gelu", "silu", "softmax")),
     dense_case("Dense_linear_nobias", "linear", bias=False),
     dense_case("Dense_prelu_nobias", "prelu", bias=False),
     dense_case("Dense_sequences_softmax", "softmax", input_shape=(3, 4), units=2),
@@ -322,6 +326,7 @@ CASES: list[Case] = [
     activation_case("LeakyReLU", "leaky_relu", {"slope": 0.2}),
     activation_case("PReLU", "prelu"),
     activation_case("GELU", "gelu"),
+    activation_case("SiLU", "silu"),
     activation_case("Softmax", "softmax"),
     single("Flatten_images", "Flatten", {}, (2, 3, 4), {}, flatten_reference),
     single("Flatten_sequences", "Flatten", {}, (3, 4), {}, flatten_reference),
@@ -331,6 +336,7 @@ CASES: list[Case] = [
     conv_case("Conv2d_relu_pad1", 3, 3, 1, 1, "relu", True),
     conv_case("Conv2d_stride2_nobias", 4, 2, 2, 0, "linear", False),
     conv_case("Conv2d_prelu", 2, 3, 2, 2, "prelu", True, input_shape=(1, 6, 5)),
+    conv_case("Conv2d_silu", 2, 3, 1, 1, "silu", True, input_shape=(1, 5, 5)),
     pool_case("MaxPool2d", 2, 0, (2, 4, 4)),
     pool_case("MaxPool2d", 3, 1, (2, 5, 5)),
     pool_case("AvgPool2d", 2, 0, (2, 4, 5)),
