@@ -3,6 +3,10 @@
 Why a script and not a Makefile: it works the same on Linux, macOS and Windows with nothing but
 Python 3.11+. Each command creates `.venv` on first use, installs the project with its test extra
 (again only when `pyproject.toml` changes), then launches the app or runs the whole test suite.
+
+`test` first checks the architecture, failing fast with the checker's own report: the import
+contracts (import-linter: core never imports Qt, gui's packages never import upward) and the linter
+(ruff), both configured in pyproject.toml; then it runs pytest.
 """
 
 from __future__ import annotations
@@ -19,10 +23,21 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".neurocanvas-installed"
 
 
+STATIC_CHECKS = (
+    ("import contracts", ["lint-imports", "--no-cache"]),
+    ("lint", ["ruff", "check", "--no-cache", "--output-format", "concise", "."]),
+)
+
+
+def venv_script(name: str) -> Path:
+    """Path of a program installed inside the project's virtual environment."""
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    return VENV / scripts / (f"{name}.exe" if os.name == "nt" else name)
+
+
 def venv_python() -> Path:
     """Path of the interpreter inside the project's virtual environment."""
-    scripts = "Scripts" if os.name == "nt" else "bin"
-    return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
+    return venv_script("python")
 
 
 def ensure_environment() -> Path:
@@ -50,8 +65,23 @@ def main(argv: list[str]) -> int:
     if argv[0] == "run":
         target = argv[1:] or [str(ROOT / "assets" / "examples" / "xor.json")]
         return subprocess.call([python, str(ROOT / "main.py"), *target])
+    failed = run_static_checks()
+    if failed:
+        return failed
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.call([python, "-m", "pytest", *argv[1:]], env=env)
+
+
+def run_static_checks() -> int:
+    """Each check in turn; the first failure stops the test command with its exit code."""
+    for title, (program, *args) in STATIC_CHECKS:
+        print(f"== {title}: {program} {' '.join(args)}", flush=True)
+        code = subprocess.call([str(venv_script(program)), *args], cwd=ROOT)
+        if code:
+            print(f"== {title} failed (exit {code}): fix the report above; pytest did not run.",
+                  flush=True)
+            return code
+    return 0
 
 
 if __name__ == "__main__":
