@@ -1,7 +1,8 @@
 """Copy/paste payloads: a selection of layers and the edges between them, as plain JSON.
 
 JSON rather than pickle so that pasting text from anywhere can never execute anything, and so a
-student can paste a fragment into a chat or an issue. Parsing is defensive for the same reason.
+student can paste a fragment into a chat or an issue. Pasted text is read with the file format's
+own checks (core.fragments), so whatever becomes an undo command is something a file could hold.
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QMimeData
 
+from core.fileformat import FileFormatError
+from core.fragments import FRAGMENT_FORMAT as FORMAT
+from core.fragments import NotAFragment, read_fragment
 from core.graph import NetworkGraph
-from core.layers import ParamError, get_spec
 from gui.commands import LayerSnapshot as FragmentLayer  # a copied layer is a layer snapshot
 
 MIME_TYPE = "application/x-neurocanvas-fragment+json"
-FORMAT = "neurocanvas-fragment"
 
 
 @dataclass(frozen=True)
@@ -44,31 +45,20 @@ def to_json(fragment: Fragment) -> str:
 
 
 def from_json(text: str) -> Fragment | None:
-    """Parse a payload; None for anything that is not a well-formed fragment."""
+    """Parse a payload; None for anything that is not a fragment the file format accepts."""
     try:
-        data = json.loads(text)
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return None
-        layers = tuple(_layer(entry) for entry in data["layers"])
-        ids = {l.layer_id for l in layers}
-        edges = tuple((str(u), str(v)) for u, v in data.get("connections", ())
-                      if u in ids and v in ids)
-        return Fragment(layers, edges)
-    except (ValueError, TypeError, KeyError):
+        return read(text)
+    except (NotAFragment, FileFormatError):
         return None
 
 
-def _layer(entry: dict[str, Any]) -> FragmentLayer:
-    layer_type = str(entry["type"])
-    get_spec(layer_type)  # KeyError for unknown types: the whole paste is refused
-    params = dict(entry.get("params", {}))
-    try:
-        params = get_spec(layer_type).normalize(params)
-    except ParamError:
-        pass  # keep the raw values: the validator will explain what is wrong with them
-    x, y = entry.get("position", (0.0, 0.0))
-    weights = {str(k): np.asarray(v, dtype=np.float64) for k, v in entry.get("weights", {}).items()}
-    return FragmentLayer(str(entry["id"]), layer_type, params, (float(x), float(y)), weights)
+def read(text: str) -> Fragment:
+    """The fragment in ``text``, checked as strictly as a network file (core.fragments).
+
+    NotAFragment for text that is no fragment at all; FileFormatError naming the place inside the
+    pasted text for a fragment that cannot be pasted."""
+    network = read_fragment(text)
+    return capture(network.graph, network.graph.layer_ids())
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:
@@ -84,10 +74,16 @@ def to_mime(fragment: Fragment) -> QMimeData:
 
 
 def from_mime(mime: QMimeData | None) -> Fragment | None:
-    if mime is None:
+    try:
+        return read_mime(mime)
+    except (NotAFragment, FileFormatError):
         return None
-    if mime.hasFormat(MIME_TYPE):
-        return from_json(bytes(mime.data(MIME_TYPE).data()).decode("utf-8", "replace"))
-    if mime.hasText():
-        return from_json(mime.text())
-    return None
+
+
+def read_mime(mime: QMimeData | None) -> Fragment:
+    """Like `read`, from the clipboard's data (our own type first, then plain text)."""
+    if mime is not None and mime.hasFormat(MIME_TYPE):
+        return read(bytes(mime.data(MIME_TYPE).data()).decode("utf-8", "replace"))
+    if mime is not None and mime.hasText():
+        return read(mime.text())
+    raise NotAFragment("no text")

@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QGraphicsItem, QMenu, QWidget
 
+from core.fileformat import FileFormatError
+from core.fragments import NotAFragment
 from core.graph import GraphError
 from gui import clipboard, dialogs
 from gui.canvas.edges import EdgeItem
@@ -60,7 +62,14 @@ class EditActions(QObject):
             self.document.remove(self.scene.selected_layer_ids(), self.scene.selected_edges())
 
     def paste(self) -> list[str]:
-        fragment = clipboard.from_mime(QGuiApplication.clipboard().mimeData())
+        """Paste only what a network file could hold; say why anything else is refused."""
+        try:
+            fragment = clipboard.read_mime(QGuiApplication.clipboard().mimeData())
+        except NotAFragment:
+            fragment = None
+        except FileFormatError as exc:
+            self.message_posted.emit(f"Cannot paste: {exc}")
+            return []
         if fragment is None or not fragment.layers:
             self.message_posted.emit("The clipboard holds no NeuroCanvas layers.")
             return []

@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         self.problems.layer_activated.connect(self.select_and_center)
         self.view.context_menu_provider = self.edit_actions.context_menu
         self.view.files_dropped.connect(self.open_dropped_files)
-        for source in (self.view, self.file_actions, self.edit_actions):
+        for source in (self.view, self.file_actions, self.edit_actions, self.autosaver):
             source.message_posted.connect(self.show_message)
         doc.undo_stack.indexChanged.connect(lambda _: self._update_actions())
 
