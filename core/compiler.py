@@ -40,7 +40,6 @@ class CompiledNetwork(nn.Module):
         self.layer_ids: list[str] = []
         self._plan: list[tuple[str, list[int]]] = []
         self.layer_types: dict[str, str] = {}
-        self.output_shapes = dict(report.shapes)
         slot_of: dict[str, int] = {}
         for node in graph.topological_order():
             spec = get_spec(graph.layer_type(node))

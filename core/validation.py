@@ -29,7 +29,7 @@ register_full_backward_hook register_full_backward_pre_hook register_load_state_
 register_load_state_dict_pre_hook register_module register_parameter register_state_dict_post_hook
 register_state_dict_pre_hook requires_grad_ set_extra_state set_submodule share_memory state_dict to
 to_empty train training type xpu zero_grad
-input_id output_id layer_ids layer_types output_shapes forward_all inputs_of
+input_id output_id layer_ids layer_types forward_all inputs_of
 """.split())
 
 

@@ -48,7 +48,6 @@ class Dense(nn.Module):
         super().__init__()
         self.weight = nn.Parameter(torch.empty(units, in_features))
         self.bias = nn.Parameter(torch.empty(units)) if bias else None
-        self.activation_name = activation
         self.act = make_activation(activation)
         self.reset_parameters()
 
@@ -71,7 +70,6 @@ class Conv2d(nn.Conv2d):
 
     def __init__(self, *args, activation: str = "linear", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.activation_name = activation
         self.act = make_activation(activation)
 
     def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
