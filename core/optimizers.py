@@ -120,7 +120,7 @@ OPTIMIZERS.add(Optimizer(
                    "the velocity for the next step.")))
 OPTIMIZERS.add(Optimizer("adam", "Adam", _PENALTY, _adam, update_text=_ADAM))
 OPTIMIZERS.add(Optimizer(
-    "adamw", "AdamW (decoupled weight decay)", ("weight_decay", *_PENALTY), _adamw,
+    "adamw", "AdamW (weight decay)", ("weight_decay", *_PENALTY), _adamw,
     update_text=("AdamW is Adam with decoupled weight decay: each weight first shrinks, "
                  "w ← w − η·λ·w (λ the weight decay), then takes Adam's step from the running "
                  "averages m and v of the gradient and its square, so the simple rule "

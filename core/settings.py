@@ -118,15 +118,18 @@ TrainingSettings.__doc__ = ("How to train: one field per spec of TRAINING_PARAMS
                             "default and range). ``batch_size`` 0 means the full dataset.")
 
 
-def used_settings(settings: Any) -> frozenset[str]:
-    """The settings that matter for this record: the optimizer's and the schedule's own ones,
-    Nesterov only with momentum, and every setting no optimizer or schedule owns. The form shows
-    these and hides the rest; the values of the hidden ones are kept."""
+def shown_settings(settings: Any) -> frozenset[str]:
+    """The settings this record's optimizer and schedule read, plus every setting no optimizer
+    or schedule owns: the rows the settings form shows (the others keep their values, hidden)."""
     owned = set(optimizer_settings()) | set(schedule_settings())
-    used = set(optimizer_entry(settings.optimizer).uses) | set(schedule_entry(settings.schedule).uses)
-    if settings.momentum <= 0:
-        used.discard("nesterov")
-    return frozenset(p.name for p in TRAINING_PARAMS if p.name not in owned or p.name in used)
+    own = set(optimizer_entry(settings.optimizer).uses) | set(schedule_entry(settings.schedule).uses)
+    return frozenset(p.name for p in TRAINING_PARAMS if p.name not in owned or p.name in own)
+
+
+def used_settings(settings: Any) -> frozenset[str]:
+    """The shown settings that take effect: Nesterov only moves anything with momentum."""
+    shown = shown_settings(settings)
+    return shown - {"nesterov"} if settings.momentum <= 0 else shown
 
 
 DATASET_PARAMS: tuple[ParamSpec, ...] = (

@@ -1,29 +1,40 @@
 """One typed editor per ParamSpec: the schema decides the widget, its range and its help text.
 
-Editors emit ``committed(name, value)`` once per finished edit (spin boxes without keyboard
-tracking, so typing "128" is one change, not three) and show refused values in red under the
-field. They never touch the model: the properties panel turns a commit into an undo command.
+Layer parameters (properties panel), dataset generator parameters and training settings (the
+settings form) all get their widgets here, so a widget's range is always its ParamSpec's range
+(tests/gui/test_training_panel.py checks every one). Editors emit ``committed(name, value)`` once
+per finished edit (spin boxes without keyboard tracking, so typing "128" is one change, not three),
+``refused(name, message)`` for text that is not a value at all, and show refused values in red
+under the field. They never touch the model: the panel turns a commit into an undo command.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QSpinBox,
-                               QWidget)
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QLineEdit,
+                               QSizePolicy, QSpinBox, QWidget)
 
 from core.layers import ParamSpec
 
-INT_LIMIT = 2**31 - 1
+INT_LIMIT = 2**31 - 1  # what a QSpinBox holds; larger ranges (seeds) use a 0-decimal double box
+FLOAT_LIMIT = 1e9
 
 
 class ParamEditor(QObject):
     committed = Signal(str, object)
+    refused = Signal(str, str)  # name, message: the text typed is not a number at all
 
-    def __init__(self, param: ParamSpec, parent: QObject | None = None) -> None:
+    def __init__(self, param: ParamSpec, parent: QObject | None = None, titled: bool = False,
+                 inline_label: bool = False) -> None:
+        """``titled``: choices show their titles (the settings form); ``inline_label``: a check
+        box carries the label itself, for a form row without a label of its own."""
         super().__init__(parent)
         self.param = param
+        self.titled = titled
+        self.inline_label = inline_label
         self.widget = self._make_widget()
         self.widget.setToolTip(param.help)
         self.widget.setObjectName(f"param_{param.name}")
@@ -34,34 +45,75 @@ class ParamEditor(QObject):
 
     # ----- widgets per kind --------------------------------------------------------------
     def _make_widget(self) -> QWidget:
+        if self.param.presets:
+            return self._preset_combo()
         return {"int": self._int_box, "float": self._float_box, "bool": self._check_box,
                 "choice": self._combo_box, "shape": self._shape_edit}[self.param.kind]()
 
-    def _int_box(self) -> QSpinBox:
-        box = QSpinBox(keyboardTracking=False)
-        box.setRange(int(_bound(self.param.minimum, -INT_LIMIT)),
-                     int(_bound(self.param.maximum, INT_LIMIT)))
-        box.valueChanged.connect(self._commit)
-        return box
+    def _int_box(self) -> QSpinBox | QDoubleSpinBox:
+        low, high = _bound(self.param.minimum, -INT_LIMIT), _bound(self.param.maximum, INT_LIMIT)
+        if -INT_LIMIT <= low and high <= INT_LIMIT:
+            box = QSpinBox(keyboardTracking=False)
+            box.setRange(int(low), int(high))
+            box.valueChanged.connect(self._commit)
+        else:  # doubles hold whole numbers exactly up to 2^53: the seed's full 32-bit range
+            box = QDoubleSpinBox(keyboardTracking=False, decimals=0)
+            box.setRange(low, high)
+            box.valueChanged.connect(lambda value: self._commit(int(value)))
+        return self._decorate(box)
 
     def _float_box(self) -> QDoubleSpinBox:
+        low, high = _bound(self.param.minimum, -FLOAT_LIMIT), _bound(self.param.maximum, FLOAT_LIMIT)
+        decimals = self.param.decimals if self.param.decimals is not None \
+            else (3 if high <= 10 else 4)
         box = QDoubleSpinBox(keyboardTracking=False)
-        low, high = _bound(self.param.minimum, -1e9), _bound(self.param.maximum, 1e9)
-        box.setDecimals(3 if high <= 10 else 4)
-        box.setSingleStep(0.05 if high <= 1 else 0.1)
+        box.setDecimals(decimals)
+        box.setSingleStep(self.param.step or (0.05 if high <= 1 else 0.1))
+        if self.param.open_minimum:  # the smallest value the box can show above the minimum
+            low += 10.0 ** -decimals
         box.setRange(low, high)
         box.valueChanged.connect(self._commit)
+        return self._decorate(box)
+
+    def _decorate(self, box):
+        if self.param.special:
+            box.setSpecialValueText(self.param.special)
+        if self.param.suffix:
+            box.setSuffix(self.param.suffix)
+        if self.titled:  # the settings form: spin boxes size for their largest value otherwise
+            box.setMinimumWidth(60)
+            box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         return box
 
     def _check_box(self) -> QCheckBox:
-        box = QCheckBox()
-        box.toggled.connect(self._commit)
+        box = QCheckBox(self.param.label if self.inline_label else "")
+        box.toggled.connect(lambda on: self._commit(bool(on)))
         return box
 
     def _combo_box(self) -> QComboBox:
+        box = self._combo()
+        for choice in self.param.choices:
+            box.addItem(self.param.title_of(choice) if self.titled else choice, choice)
+            box.setItemData(box.count() - 1, self.param.title_of(choice),
+                            Qt.ItemDataRole.ToolTipRole)
+        box.currentIndexChanged.connect(lambda _i: self._commit(box.currentData()))
+        return box
+
+    def _combo(self, editable: bool = False) -> QComboBox:
         box = QComboBox()
-        box.addItems(list(self.param.choices))
-        box.currentTextChanged.connect(self._commit)
+        box.setEditable(editable)
+        if self.titled:  # a narrow dock must not be widened by the longest title
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
+        return box
+
+    def _preset_combo(self) -> QComboBox:
+        """Suggested values to pick, or any value to type (a learning rate of 0.0042)."""
+        box = self._combo(editable=True)
+        box.addItems(list(self.param.presets))
+        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        box.activated.connect(lambda _i: self._commit_text(box.currentText()))
+        box.lineEdit().editingFinished.connect(lambda: self._commit_text(box.currentText()))
         return box
 
     def _shape_edit(self) -> QLineEdit:
@@ -74,12 +126,14 @@ class ParamEditor(QObject):
         """Show the model's value without emitting a commit."""
         self.widget.blockSignals(True)
         try:
-            if self.param.kind in ("int", "float"):
+            if self.param.presets:
+                self.widget.setCurrentText(f"{value:g}")
+            elif self.param.kind in ("int", "float"):
                 self.widget.setValue(value)
             elif self.param.kind == "bool":
                 self.widget.setChecked(bool(value))
             elif self.param.kind == "choice":
-                self.widget.setCurrentText(str(value))
+                self.widget.setCurrentIndex(max(self.widget.findData(str(value)), 0))
             else:
                 self.widget.setText(_shape_text(value))
         finally:
@@ -92,6 +146,24 @@ class ParamEditor(QObject):
 
     def _commit(self, value: Any) -> None:
         self.committed.emit(self.param.name, value)
+
+    def _commit_text(self, text: str) -> None:
+        value = _parse_number(text)
+        if value is None:
+            message = f"{self.param.label}: '{text.strip()}' is not a number"
+            self.show_error(message)
+            self.refused.emit(self.param.name, message)
+            return
+        self._commit(value)
+
+
+def _parse_number(text: str) -> float | None:
+    """What people type: '0.3', '0,3', ' 1e-4 '. None when it is not a finite number."""
+    try:
+        value = float(text.strip().replace("−", "-").replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _bound(value: float | None, default: float) -> float:

@@ -8,7 +8,6 @@ the source alone never leaves the document with a half-made dataset.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
 
 from core.datasets import BUILTIN, DatasetError
 from core.datasets.builtin import normalize_params
-from core.layers import ParamError, ParamSpec
+from core.layers import ParamError
 from core.settings import DatasetSpec
 from gui.param_editors import ParamEditor
 from gui.training.colors import MUTED_STYLE
@@ -28,7 +27,6 @@ from gui.training.data_loader import BackgroundJobs, CsvColumns, peek_csv
 
 HEADER_CHOICES = {"auto": "Detect", True: "First row is a header", False: "No header row"}
 TASK_CHOICES = ("auto", "classification", "regression")
-INT32_MAX = 2**31 - 1
 
 
 def _muted(text: str = "") -> QLabel:
@@ -130,7 +128,7 @@ class BuiltinPage(SourcePage):
             self.error.setText(str(exc))
             values = {}
         for param in info.params:
-            editor = ParamEditor(_spin_safe(param), self)
+            editor = ParamEditor(param, self)  # seeds keep their full range
             editor.set_value(values.get(param.name, param.default))
             editor.committed.connect(self._on_param)
             self.editors[param.name] = editor
@@ -360,14 +358,6 @@ class InlinePage(SourcePage):
         rows = spec.params.get("x", [])
         self.label.setText(f"'{spec.name}': {len(rows)} rows written in the network file itself. "
                            "Edit the file to change them, or choose another source.")
-
-
-def _spin_safe(param: ParamSpec) -> ParamSpec:
-    """Seeds go up to 2**32 - 1 but a QSpinBox holds 32-bit signed ints: clamp the range
-    (ParamEditor would raise OverflowError on the full range)."""
-    if param.kind == "int" and param.maximum is not None and param.maximum > INT32_MAX:
-        return replace(param, maximum=INT32_MAX)
-    return param
 
 
 def _select(box: QComboBox, value) -> None:

@@ -1,73 +1,42 @@
-"""Training settings: every field of `TrainingSettings`, each edit one undoable document change.
+"""Training settings: a form generated from core.settings.TRAINING_PARAMS, each edit one undo step.
 
-The widgets never hold state of their own: `refresh()` copies the document's settings into them
-(signals blocked) and each finished edit builds a replaced settings record and hands it to
-`document.set_training`, so undo, files and the CLI all see the same values. The loss lives on the
-Output layer; it is edited here through `document.set_param` on that layer.
+Every row is a `ParamEditor` built from the setting's ParamSpec, so labels, tooltips and ranges
+come from the one schema the file format checks against. The form shows the settings that matter
+for the chosen optimizer and schedule (`core.settings.used_settings`) and hides the rest, keeping
+their values. The widgets never hold state of their own: `refresh()` copies the document's
+settings into them (signals blocked) and each finished edit builds a replaced settings record and
+hands it to `document.set_training`, so undo, files and the CLI all see the same values. The loss
+lives on the Output layer: its row is that layer's ParamSpec, edited through `document.set_param`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel,
-                               QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from core.layers import ParamError
-from core.layers.catalogue import LOSSES
-from core.settings import OPTIMIZERS, REDUCTIONS, SCHEDULES, SettingsError
+from core.layers import ParamError, get_spec
+from core.settings import (TRAINING_PARAMS, SettingsError, shown_settings, training_param,
+                           used_settings)
 from gui.document import Document
+from gui.param_editors import ParamEditor
 from gui.training.colors import MUTED_STYLE
-from gui.training.widgets import compact_combo
 
-OPTIMIZER_TITLES = {"sgd": "SGD (gradient descent)", "adam": "Adam", "rmsprop": "RMSprop",
-                    "perceptron": "Perceptron rule"}
-SCHEDULE_TITLES = {"none": "Constant", "step": "Step decay", "exponential": "Exponential decay"}
-LOSS_TITLES = {"mse": "Mean squared error (mse)", "mae": "Mean absolute error (mae)",
-               "bce": "Binary cross-entropy (bce)", "cross_entropy": "Cross-entropy"}
-RATE_PRESETS = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3")
-INT32 = 2**31 - 1
-
-
-def _combo(items: dict[str, str]) -> QComboBox:
-    box = compact_combo()
-    for value, title in items.items():
-        box.addItem(title, value)
-    return box
-
-
-def _narrow(box):
-    """Spin boxes size themselves for their largest value: let the form decide instead."""
-    box.setMinimumWidth(60)
-    box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    return box
-
-
-def _double(low: float, high: float, step: float, decimals: int) -> QDoubleSpinBox:
-    box = _narrow(QDoubleSpinBox(keyboardTracking=False))
-    box.setRange(low, high)
-    box.setSingleStep(step)
-    box.setDecimals(decimals)
-    return box
-
-
-def _int(low: int, high: int) -> QSpinBox:
-    box = _narrow(QSpinBox(keyboardTracking=False))
-    box.setRange(low, high)
-    return box
+FULL_BATCH_TIP = "Use the whole training set for every update (batch size 0 in the file)."
 
 
 class SettingsBox(QWidget):
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
+        self.editors: dict[str, ParamEditor] = {}
         self.widgets: dict[str, QWidget] = {}
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color:#d32f2f;")
         self.error.hide()
+        self._last_batch = training_param("batch_size").default
         self._build()
-        self._connect()
         document.network_changed.connect(self._on_network_changed)
         document.document_replaced.connect(self.refresh)
         document.graph_changed.connect(self._on_graph_changed)
@@ -75,128 +44,70 @@ class SettingsBox(QWidget):
 
     # ----- construction ------------------------------------------------------------------
     def _build(self) -> None:
-        w = self.widgets
-        w["optimizer"] = _combo({o: OPTIMIZER_TITLES.get(o, o) for o in OPTIMIZERS})
-        w["learning_rate"] = compact_combo(editable=True)
-        w["learning_rate"].addItems(list(RATE_PRESETS))
-        w["learning_rate"].setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        w["momentum"] = _double(0.0, 1.0, 0.05, 3)
-        w["nesterov"] = QCheckBox("Nesterov")
-        w["schedule"] = _combo({n: SCHEDULE_TITLES.get(n, n) for n in SCHEDULES})
-        w["decay_rate"] = _double(0.001, 1.0, 0.05, 3)
-        w["decay_steps"] = _int(1, 1_000_000)
-        w["decay_steps"].setSuffix(" epochs")
-        w["batch_size"] = _int(1, 10_000_000)
-        w["full_batch"] = QCheckBox("Full batch")
-        w["epochs"] = _int(1, 1_000_000)
-        w["shuffle"] = QCheckBox("Shuffle every epoch")
-        w["l1"] = _double(0.0, 1000.0, 0.0001, 5)  # the file allows more; nobody needs it
-        w["l2"] = _double(0.0, 1000.0, 0.0001, 5)
-        w["early_stopping_patience"] = _int(0, 1_000_000)
-        w["early_stopping_patience"].setSpecialValueText("off")
-        w["early_stopping_patience"].setSuffix(" epochs")
-        w["seed"] = _int(0, INT32)
-        w["loss_reduction"] = _combo({r: r for r in REDUCTIONS})
-        w["loss"] = _combo({n: LOSS_TITLES.get(n, n) for n in LOSSES})
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for spec in TRAINING_PARAMS:
+            self._add_row(spec, self._on_commit)
+            if spec.name == "batch_size":
+                self._add_full_batch()
+            if spec.name == "loss_reduction":  # the loss itself sits beside its reduction
+                self.loss_editor = self._add_row(get_spec("Output").param("loss"), self._on_loss)
         self.loss_hint = QLabel()
         self.loss_hint.setWordWrap(True)
         self.loss_hint.setStyleSheet(MUTED_STYLE)
-        self._tooltips()
-        self._lay_out()
-
-    def _tooltips(self) -> None:
-        tips = {
-            "learning_rate": "Step size of each update. Too high: the loss explodes; too low: "
-                             "nothing seems to happen.",
-            "momentum": "SGD and RMSprop: keep part of the previous step (0 = none).",
-            "nesterov": "SGD: look ahead along the momentum before computing the gradient.",
-            "schedule": "Lower the learning rate as training goes on.",
-            "decay_rate": "Multiplier applied per decay (step) or per epoch (exponential).",
-            "decay_steps": "Step decay: epochs between two decays.",
-            "batch_size": "Samples per update.",
-            "full_batch": "Use the whole training set for every update (batch size 0 in the file).",
-            "l1": "Penalty on the sum of |weights|: pushes weights to exactly zero.",
-            "l2": "Penalty on the sum of weights²: keeps weights small (weight decay).",
-            "early_stopping_patience": "Stop when the validation loss has not improved for this "
-                                       "many epochs (off = never).",
-            "seed": "Same seed, same initial weights and batch order: runs are repeatable.",
-            "loss_reduction": "Average (mean) or add up (sum) the per-sample losses.",
-            "loss": "Stored on the Output layer; changing it here edits that layer.",
-        }
-        for name, tip in tips.items():
-            self.widgets[name].setToolTip(tip)
-
-    def _lay_out(self) -> None:
-        w = self.widgets
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Optimizer", w["optimizer"])
-        form.addRow("Learning rate", w["learning_rate"])
-        form.addRow("Momentum", w["momentum"])
-        form.addRow("", w["nesterov"])
-        form.addRow("Schedule", w["schedule"])
-        form.addRow("Decay rate", w["decay_rate"])
-        form.addRow("Decay every", w["decay_steps"])
-        form.addRow("Batch size", w["batch_size"])
-        form.addRow("", w["full_batch"])
-        form.addRow("Epochs", w["epochs"])
-        form.addRow("", w["shuffle"])
-        form.addRow("L1 penalty", w["l1"])
-        form.addRow("L2 penalty", w["l2"])
-        form.addRow("Early stopping", w["early_stopping_patience"])
-        form.addRow("Seed", w["seed"])
-        form.addRow("Loss reduction", w["loss_reduction"])
-        form.addRow("Loss", w["loss"])
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(self.form)
         layout.addWidget(self.loss_hint)
         layout.addWidget(self.error)
         layout.addStretch(1)
 
-    def _connect(self) -> None:
-        w = self.widgets
-        for name in ("optimizer", "schedule", "loss_reduction"):
-            w[name].activated.connect(lambda _i, n=name: self.commit(n, w[n].currentData()))
-        for name in ("momentum", "decay_rate", "decay_steps", "epochs", "l1", "l2",
-                     "early_stopping_patience", "seed"):
-            w[name].valueChanged.connect(lambda value, n=name: self.commit(n, value))
-        for name in ("nesterov", "shuffle"):
-            w[name].toggled.connect(lambda on, n=name: self.commit(n, bool(on)))
-        w["batch_size"].valueChanged.connect(lambda value: self.commit("batch_size", value))
-        w["full_batch"].toggled.connect(self._on_full_batch)
-        w["learning_rate"].activated.connect(lambda _i: self._commit_rate())
-        w["learning_rate"].lineEdit().editingFinished.connect(self._commit_rate)
-        w["loss"].activated.connect(lambda _i: self._commit_loss(w["loss"].currentData()))
+    def _add_row(self, spec, on_commit) -> ParamEditor:
+        """One generated editor; check boxes carry their label, other rows a form label."""
+        inline = spec.kind == "bool"
+        editor = ParamEditor(spec, self, titled=True, inline_label=inline)
+        editor.committed.connect(on_commit)
+        editor.refused.connect(lambda _name, message: self._refuse(message))
+        if spec.name == "loss":
+            editor.widget.setToolTip("Stored on the Output layer; changing it here edits that "
+                                     "layer.\n" + spec.help)
+        self.editors[spec.name] = editor
+        self.widgets[spec.name] = editor.widget
+        self.form.addRow("" if inline else spec.label, editor.widget)
+        return editor
+
+    def _add_full_batch(self) -> None:
+        box = QCheckBox("Full batch")
+        box.setToolTip(FULL_BATCH_TIP)
+        box.toggled.connect(self._on_full_batch)
+        self.widgets["full_batch"] = box
+        self.form.addRow("", box)
 
     # ----- edits -------------------------------------------------------------------------
+    def _on_commit(self, field: str, value: Any) -> None:
+        self.commit(field, value)
+
     def commit(self, field: str, value: Any) -> bool:
         """Replace one field; a refused value is shown in red and the widget goes back."""
         current = self.document.network.training
         try:
+            value = self.editors[field].param.coerce(value) if field in self.editors else value
             settings = current.with_changes(**{field: value})
-        except SettingsError as exc:
-            self.show_error(str(exc))
-            self.refresh()
+        except (ParamError, SettingsError) as exc:
+            self._refuse(str(exc))
             return False
         self.show_error(None)
-        self.document.set_training(settings)
+        if settings != current:  # re-picking the shown value is no edit
+            self.document.set_training(settings)
         return True
 
+    def _refuse(self, message: str) -> None:
+        self.show_error(message)
+        self.refresh()
+
     def _on_full_batch(self, on: bool) -> None:
-        self.commit("batch_size", 0 if on else max(1, self.widgets["batch_size"].value()))
+        self.commit("batch_size", 0 if on else self._last_batch)
 
-    def _commit_rate(self) -> None:
-        text = self.widgets["learning_rate"].currentText().strip().replace(",", ".")
-        try:
-            value = float(text)
-        except ValueError:
-            self.show_error(f"learning_rate: '{text}' is not a number")
-            self.refresh()
-            return
-        if value != self.document.network.training.learning_rate:
-            self.commit("learning_rate", value)
-
-    def _commit_loss(self, loss: str) -> None:
+    def _on_loss(self, _name: str, loss: str) -> None:
         output = self.document.network.output_layer()
         if output is None:
             return
@@ -221,58 +132,33 @@ class SettingsBox(QWidget):
 
     def refresh(self) -> None:
         t = self.document.network.training
-        w = self.widgets
-        for widget in w.values():
-            widget.blockSignals(True)
-        try:
-            _select(w["optimizer"], t.optimizer)
-            w["learning_rate"].setCurrentText(f"{t.learning_rate:g}")
-            w["momentum"].setValue(t.momentum)
-            w["nesterov"].setChecked(t.nesterov)
-            _select(w["schedule"], t.schedule)
-            w["decay_rate"].setValue(t.decay_rate)
-            w["decay_steps"].setValue(t.decay_steps)
-            w["full_batch"].setChecked(t.batch_size == 0)
-            if t.batch_size:
-                w["batch_size"].setValue(t.batch_size)
-            w["epochs"].setValue(t.epochs)
-            w["shuffle"].setChecked(t.shuffle)
-            w["l1"].setValue(t.l1)
-            w["l2"].setValue(t.l2)
-            w["early_stopping_patience"].setValue(t.early_stopping_patience)
-            w["seed"].setValue(min(t.seed, INT32))
-            _select(w["loss_reduction"], t.loss_reduction)
-        finally:
-            for widget in w.values():
-                widget.blockSignals(False)
-        self._update_enabled()
+        if t.batch_size:
+            self._last_batch = t.batch_size
+        for spec in TRAINING_PARAMS:
+            value = getattr(t, spec.name)
+            if spec.name == "batch_size" and not value:
+                value = self._last_batch  # full batch: the box keeps the size to go back to
+            self.editors[spec.name].set_value(value)
+        full = self.widgets["full_batch"]
+        full.blockSignals(True)
+        full.setChecked(t.batch_size == 0)
+        full.blockSignals(False)
+        self._update_shown(t)
         self._refresh_loss()
 
-    def _update_enabled(self) -> None:
-        t, w = self.document.network.training, self.widgets
-        w["momentum"].setEnabled(t.optimizer in ("sgd", "rmsprop"))
-        w["nesterov"].setEnabled(t.optimizer == "sgd" and t.momentum > 0)
-        w["decay_rate"].setEnabled(t.schedule != "none")
-        w["decay_steps"].setEnabled(t.schedule == "step")
-        w["batch_size"].setEnabled(t.batch_size != 0)
-        w["l1"].setEnabled(t.optimizer != "perceptron")
-        w["l2"].setEnabled(t.optimizer != "perceptron")
+    def _update_shown(self, t) -> None:
+        """Rows of settings this optimizer/schedule does not read are hidden (values kept)."""
+        shown, used = shown_settings(t), used_settings(t)
+        for spec in TRAINING_PARAMS:
+            self.form.setRowVisible(self.widgets[spec.name], spec.name in shown)
+            self.widgets[spec.name].setEnabled(spec.name in used)
+        self.widgets["batch_size"].setEnabled(t.batch_size != 0)  # full batch: the box rests
 
     def _refresh_loss(self) -> None:
         network = self.document.network
         output = network.output_layer()
-        box = self.widgets["loss"]
-        box.blockSignals(True)
-        _select(box, network.loss_name())
-        box.blockSignals(False)
-        box.setEnabled(output is not None)
+        self.loss_editor.set_value(network.loss_name())
+        self.widgets["loss"].setEnabled(output is not None)
         self.loss_hint.setText(f"The loss is a setting of the Output layer '{output}'." if output
                                else "Add an Output layer to choose the loss.")
-
-
-def _select(box: QComboBox, value: str) -> None:
-    index = box.findData(value)
-    if index >= 0:
-        box.setCurrentIndex(index)
-
 
