@@ -12,7 +12,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from core.layers import LayerSpec
-from gui.style import CATEGORY_GLYPHS, TYPE_GLYPHS, category_color, font
+from gui.style import CATEGORY_GLYPHS, TEXT_ON_COLOR, TYPE_GLYPHS, category_color, font
 
 ICON_SIZE = 32
 
@@ -42,7 +42,7 @@ def _glyph_pixmap(glyph: str, color: QColor) -> QPixmap:
     pixmap, painter = _filled_canvas(ICON_SIZE, color)
     rect = QRectF(1, 1, ICON_SIZE - 2, ICON_SIZE - 2)
     painter.drawRoundedRect(rect, 7, 7)
-    painter.setPen(QColor("white"))
+    painter.setPen(TEXT_ON_COLOR)
     painter.setFont(font(13, bold=True))
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, glyph)
     painter.end()

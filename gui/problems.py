@@ -7,12 +7,11 @@ learner goes from "what is wrong" to "where" in one click.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from core.validation import ValidationReport
 from gui.icons import dot_icon
-from gui.style import ERROR_COLOR, VALID_COLOR, WARNING_COLOR
+from gui.style import ERROR_COLOR, MUTED_COLOR, VALID_COLOR, WARNING_COLOR
 
 NODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -40,7 +39,7 @@ class ProblemsPanel(QListWidget):
         if not report.problems:
             item = QListWidgetItem(dot_icon(VALID_COLOR), f"No problems. {report.summary()}.")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            item.setForeground(QColor("#5f6368"))
+            item.setForeground(MUTED_COLOR)
             self.addItem(item)
 
     def problem_texts(self) -> list[str]:

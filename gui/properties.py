@@ -17,11 +17,8 @@ from core.layers import ParamError, get_spec
 from gui.document import Document
 from gui.lesson_view import LessonView
 from gui.param_editors import ParamEditor
-from gui.style import category_color
+from gui.style import ERROR_TEXT_STYLE, MUTED_STYLE, category_color, strong_html
 from gui.weights_table import WeightsEditor
-
-ERROR_STYLE = "color: #d32f2f;"
-MUTED_STYLE = "color: #5f6368;"
 
 
 class LayerPage(QWidget):
@@ -61,10 +58,8 @@ class LayerPage(QWidget):
     def build(self, layer_id: str) -> None:
         self.layer_id = layer_id
         spec = get_spec(self.document.graph.layer_type(layer_id))
-        color = category_color(spec.category).name()
-        self.title.setText(f"<span style='font-size:14pt; font-weight:600; color:{color}'>"
-                           f"{spec.display_name}</span> <span style='{MUTED_STYLE}'>"
-                           f"({spec.category})</span>")
+        self.title.setText(strong_html(spec.display_name, category_color(spec.category), 14)
+                           + f" <span style='{MUTED_STYLE}'>({spec.category})</span>")
         self.description.setText(spec.description)
         while self.form.rowCount():
             self.form.removeRow(0)
@@ -242,6 +237,6 @@ class PropertiesPanel(QScrollArea):
 
 def _error_label() -> QLabel:
     label = QLabel(wordWrap=True)
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(ERROR_TEXT_STYLE)
     label.hide()
     return label

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from gui.document import Document
+from gui.style import BIAS_ROW_COLOR, MUTED_STYLE, PAPER
 
 MAX_CELLS = 4096  # beyond this a hand-edited table helps nobody and slows the panel down
 CAPTION = ("y = x·W + b — row i, column j is the weight from input i to unit j; the last row is "
@@ -28,7 +28,7 @@ class WeightsEditor(QWidget):
         self.layer_id: str | None = None
         self._shape = (0, 0, False)  # inputs, units, bias
         self.caption = QLabel(CAPTION, wordWrap=True)
-        self.caption.setStyleSheet("color: #5f6368;")
+        self.caption.setStyleSheet(MUTED_STYLE)
         self.note = QLabel(wordWrap=True)
         self.table = QTableWidget()
         self.table.itemChanged.connect(self._on_item_changed)
@@ -119,7 +119,7 @@ class WeightsEditor(QWidget):
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, column, item)
         item.setText("" if value is None else f"{value:.6g}")
-        item.setBackground(QColor("#f1f3f4") if row == self._shape[0] else QColor("white"))
+        item.setBackground(BIAS_ROW_COLOR if row == self._shape[0] else PAPER)
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         try:

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyle, QStyleOp
 
 from gui.canvas import neurons
 from gui.canvas.items import LayerItem
-from gui.style import NEUTRAL_EDGE_COLOR, SELECTION_COLOR, font
+from gui.style import (EDGE_COLOR, ERROR_COLOR, LABEL_BACKDROP, NEUTRAL_EDGE_COLOR, SELECTION_COLOR,
+                       VALID_COLOR, font)
 
-EDGE_COLOR = QColor("#5f6b7a")
 LABEL_FONT = font(7.5)
 
 
@@ -137,7 +137,7 @@ class EdgeItem(QGraphicsPathItem):
             at = line.pointAt(neurons.label_position(index % targets, targets))
             rect = QRectF(at.x() - 16, at.y() - 8, 32, 14)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(255, 255, 255, 225))
+            painter.setBrush(LABEL_BACKDROP)
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(pen.color().darker(130))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
@@ -160,5 +160,5 @@ class DraftEdge(QGraphicsPathItem):
 
     def set_valid(self, valid: bool | None) -> None:
         """Green over an acceptable port, red over a refused one, grey elsewhere."""
-        color = {True: QColor("#2e7d32"), False: QColor("#d32f2f")}.get(valid, NEUTRAL_EDGE_COLOR)
+        color = {True: VALID_COLOR, False: ERROR_COLOR}.get(valid, NEUTRAL_EDGE_COLOR)
         self.setPen(QPen(color, 2.0, Qt.PenStyle.DashLine))

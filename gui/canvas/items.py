@@ -11,19 +11,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsSceneHoverEvent,
                                QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem, QWidget)
 
 from core.layers import LayerSpec, get_spec
 from gui.canvas import card_layout, neurons
-from gui.style import ERROR_COLOR, SELECTION_COLOR, category_color, font, tint
+from gui.style import (ERROR_COLOR, MUTED_COLOR, NEURON_OUTLINE_COLOR, PAPER, SELECTION_COLOR,
+                       TEXT_COLOR, TEXT_ON_COLOR, category_color, font, tint)
 
 if TYPE_CHECKING:
     from gui.canvas.edges import EdgeItem
-
-TEXT_COLOR = QColor("#202124")
-MUTED_COLOR = QColor("#5f6368")
 
 
 class PortItem(QGraphicsEllipseItem):
@@ -49,7 +47,7 @@ class PortItem(QGraphicsEllipseItem):
     def set_highlighted(self, on: bool) -> None:
         color = self.layer.color
         self.setPen(QPen(color.darker(120), 2.0))
-        self.setBrush(QBrush(color if on else QColor("white")))
+        self.setBrush(QBrush(color if on else PAPER))
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
         self.set_highlighted(True)
@@ -174,7 +172,7 @@ class LayerItem(QGraphicsItem):
         shape_align = Qt.AlignmentFlag.AlignHCenter if self.neuron_total \
             else Qt.AlignmentFlag.AlignLeft
         for key, line_font, text in self._lines():
-            color = {"title": QColor("white"), "id": TEXT_COLOR,
+            color = {"title": TEXT_ON_COLOR, "id": TEXT_COLOR,
                      "shape": self.color.darker(140)}.get(key, MUTED_COLOR)
             painter.setFont(line_font)
             painter.setPen(color)
@@ -182,7 +180,7 @@ class LayerItem(QGraphicsItem):
             painter.drawText(self._geometry.rects[key], align | Qt.AlignmentFlag.AlignVCenter, text)
 
     def _paint_neurons(self, painter: QPainter) -> None:
-        painter.setPen(QPen(QColor("#37474f"), 1.4))
+        painter.setPen(QPen(NEURON_OUTLINE_COLOR, 1.4))
         r = neurons.NEURON_RADIUS
         for i in range(self.neuron_total):
             bias = None
@@ -193,7 +191,7 @@ class LayerItem(QGraphicsItem):
 
     def _paint_badge(self, painter: QPainter) -> None:
         center = QPointF(self._geometry.width - 12, self._geometry.rects["title"].center().y())
-        painter.setPen(QPen(QColor("white"), 1.5))
+        painter.setPen(QPen(TEXT_ON_COLOR, 1.5))
         painter.setBrush(ERROR_COLOR)
         painter.drawEllipse(center, 7.5, 7.5)
         painter.setFont(font(8.5, bold=True))

@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QColor, QPen
 
-from gui.style import NEGATIVE_COLOR, NEUTRAL_EDGE_COLOR, POSITIVE_COLOR, tint
+from gui.style import NEGATIVE_COLOR, NEUTRAL_EDGE_COLOR, PAPER, POSITIVE_COLOR, tint
 
 MAX_NEURONS = 16
 NEURON_RADIUS = 9.0
@@ -76,7 +76,7 @@ def weight_pens(matrix: np.ndarray | None, n_in: int, n_out: int) -> list[QPen]:
 def neuron_fill(bias: float | None) -> QColor:
     """Neuron body: white without a bias; tinted blue/orange by the bias' sign and size."""
     if bias is None:
-        return QColor("white")
+        return PAPER
     strength = min(abs(bias), 2.0) / 2.0
     return tint(weight_color(bias), 0.85 - 0.45 * strength)
 

@@ -13,8 +13,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene
 
-PHASE_COLORS = {"forward": QColor("#1a73e8"), "loss": QColor("#8e24aa"),
-                "backward": QColor("#e8710a"), "update": QColor("#188038")}
+from gui.style import PHASE_COLORS
 TICK_MS = 40  # 25 frames a second: smooth enough, cheap enough
 DASH_SPEED = 0.45  # pen widths per tick
 GLOW_MARGIN = 7.0

@@ -17,7 +17,7 @@ from PySide6.QtGui import QImage, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem
 
 from gui.canvas.neurons import NEURON_RADIUS
-from gui.training.colors import diverging_rgb
+from gui.style import diverging_rgb
 
 TILE = 2 * NEURON_RADIUS + 4  # a little larger than the circle it covers
 
