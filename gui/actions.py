@@ -42,6 +42,9 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         "save_as": _action(window, "Save &As…", files.save_as, ["Ctrl+Shift+S"],
                            "Save the network under a new name"),
         "revert": _action(window, "&Revert", files.revert, [], "Reload the file from disk"),
+        "export": _action(window, "&Export…", lambda: _export(window), ["Ctrl+E"],
+                          "Export the canvas (PNG, SVG), the plots (PNG) or the training "
+                          "history (CSV)"),
         "quit": _action(window, "&Quit", window.close, ["Ctrl+Q"], "Quit NeuroCanvas"),
         "delete": _action(window, "&Delete", edits.delete, [Keys.Delete, "Backspace"],
                           "Delete the selected layers and connections"),
@@ -81,6 +84,8 @@ def build_menus(window: "MainWindow", a: dict[str, QAction]) -> None:
     window.recent_menu.aboutToShow.connect(lambda: fill_recent_menu(window))
     file_menu.addSeparator()
     file_menu.addActions([a["save"], a["save_as"], a["revert"]])
+    file_menu.addSeparator()
+    file_menu.addAction(a["export"])
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
     edit_menu = bar.addMenu("&Edit")
@@ -123,6 +128,11 @@ def fill_examples_menu(window: "MainWindow") -> None:
                                  window.file_actions.open_path(p))
     if menu.isEmpty():
         menu.addAction("No examples found").setEnabled(False)
+
+
+def _export(window: "MainWindow") -> None:
+    from gui.export import choose_and_export  # pyqtgraph and QtSvg load on first use only
+    choose_and_export(window)
 
 
 def _stack_action(window, verb: str, trigger, can: str, text: str) -> QAction:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from core.validation import ValidationReport
+from gui import help as app_help
 from gui.actions import build_actions, build_menus
 from gui.autosave import DEFAULT_INTERVAL_MS, Autosaver
 from gui.canvas.scene import NetworkScene
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
             self.panels_menu.addAction(dock.toggleViewAction())
         self._build_status_bar()
         self._connect()
+        self.help = app_help.install(self)  # Help menu (kept last), F1, the empty-canvas hint
         self.setAcceptDrops(True)
         self.resize(1400, 850)
         self._update_title()

@@ -39,6 +39,7 @@ class NetworkScene(QGraphicsScene):
         self.edge_items: dict[tuple[str, str], EdgeItem] = {}
         self.neurons_everywhere = False
         self.neuron_toggles: set[str] = set()
+        self.draw_grid = True  # off while gui/export.py renders a picture on its own background
         self._shown: dict[str, tuple] = {}  # layer id -> what its card shows (see `_display`)
         self._handlers: dict[str, Callable[[GraphEvent], None]] = {
             "layer_added": lambda e: self._add_layer(e.node),
@@ -234,6 +235,8 @@ class NetworkScene(QGraphicsScene):
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
         """Dots every GRID units from one cached tile: a Python loop over every dot cost ~7 ms a
         repaint, which live training views (repainting at 10-30 Hz) cannot afford."""
+        if not self.draw_grid:
+            return
         painter.fillRect(rect, CANVAS_BACKGROUND)
         if painter.transform().m11() < 0.45:
             return  # too dense to help when zoomed far out

@@ -15,6 +15,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QLabel, QScrollArea, QSizePolicy, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from core.export_history import HistoryRecorder, RunHistory
 from gui.document import Document
 from gui.training import warmup
 from gui.training.boundary import BoundaryView
@@ -69,6 +70,7 @@ class TrainingPanel(QWidget):
         self._pending_maps = None
         self._last_label: str | None = None
         self._ticks = 0
+        self.history = HistoryRecorder()  # per-epoch stats of the runs, for File ▸ Export…
         self._build()
         self._connect()
         self.addActions(list(self.controls.actions.values()))
@@ -170,6 +172,10 @@ class TrainingPanel(QWidget):
         self._timer.stop()
         self.session.shutdown()
 
+    def epoch_history(self) -> list[RunHistory]:
+        """The current and kept runs' epochs (File ▸ Export… writes them as CSV)."""
+        return self.history.history()
+
     def install_shortcuts(self, window: QWidget) -> None:
         """Make F5 & co. work anywhere in ``window``, not only when the panel has focus."""
         for action in self.controls.actions.values():
@@ -192,6 +198,7 @@ class TrainingPanel(QWidget):
         self._last_label = None
         self._latest_batch = None
         self.controls.metrics.setText("")
+        self.history.begin_run(info.number, info.label, info.epoch_offset)
         self.training_started.emit(info)
 
     def _on_prepared(self, prepared: RunPrepared) -> None:
@@ -211,6 +218,7 @@ class TrainingPanel(QWidget):
     def _on_progress(self, update: ProgressUpdate) -> None:
         self.plots.add_batches(update.batches)
         self.plots.add_epochs(update.epochs)
+        self.history.add_epochs(update.epochs)
         if update.batches:
             self._latest_batch = update.batches[-1]
         self._progress_dirty = True
@@ -235,6 +243,7 @@ class TrainingPanel(QWidget):
     def _on_document_reset(self) -> None:
         self._prepared, self._latest_batch, self._last_label = None, None, None
         self.plots.reset()
+        self.history.clear()
         self.boundary.reset()
         self.confusion.reset()
         self._clear_neuron_maps()
