@@ -1,12 +1,15 @@
-"""Colours and fonts shared by the palette, the canvas cards and the panels.
+"""Every colour and font of the program: the palette, the canvas, the panels, the live views.
 
-One table per concept so that a layer's category looks the same in the palette icon, on its card
-and in the properties header. Weight colours follow TensorFlow Playground (blue positive, orange
-negative) because students often meet that picture first.
+The only module under gui/ that writes a colour or a font (tests/test_architecture.py checks it), so
+that one name means one look everywhere: a layer's category is the same in the palette icon, on its
+card and in the properties header; an error is the same red in a card outline, a form and the
+Problems list. Weight colours follow TensorFlow Playground (blue positive, orange negative) because
+students often meet that picture first; the live views use the same pair for two classes.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtGui import QColor, QFont
 
 CATEGORY_COLORS = {
@@ -38,6 +41,44 @@ NEUTRAL_EDGE_COLOR = QColor("#8a8f98")
 CANVAS_BACKGROUND = QColor("#f7f8fa")
 CANVAS_DOTS = QColor("#d5d9e0")
 
+# ----- text, paper and the canvas' own marks -------------------------------------------------
+TEXT_COLOR = QColor("#202124")
+MUTED_COLOR = QColor("#5f6368")
+FAINT_COLOR = QColor("#9aa0a6")  # a switched-off plot title, a marker line
+PAPER = QColor("#ffffff")  # what text and marks are drawn on: empty ports, neuron fills, cells
+TEXT_ON_COLOR = QColor("#ffffff")  # text and rims on a coloured fill (card headers, badges)
+EDGE_COLOR = QColor("#5f6b7a")
+NEURON_OUTLINE_COLOR = QColor("#37474f")
+LABEL_BACKDROP = QColor(255, 255, 255, 225)  # behind a weight written on a neuron line
+BIAS_ROW_COLOR = QColor("#f1f3f4")  # the weights table's bias row
+SELECTED_COLUMN_COLOR = QColor("#fde9a9")  # warm: never confused with the blue of positive values
+POINT_COLOR = QColor("#546e7a")  # data points without a class (regression inputs)
+POINT_HALO = QColor(255, 255, 255, 170)
+LEGEND_BACKDROP = QColor(255, 255, 255, 200)
+# the inspector's four phases, on its timeline, its stage titles and the canvas highlight
+PHASE_COLORS = {"forward": QColor("#1a73e8"), "loss": QColor("#8e24aa"),
+                "backward": QColor("#e8710a"), "update": QColor("#188038")}
+
+# ----- style sheets (widgets) ----------------------------------------------------------------
+MUTED_STYLE = f"color:{MUTED_COLOR.name()};"
+SMALL_MUTED_STYLE = MUTED_STYLE + " font-size:8pt;"
+ERROR_TEXT_STYLE = f"color:{ERROR_COLOR.name()};"  # a refused value under its field
+GOOD_TEXT_STYLE = f"color:{VALID_COLOR.name()};"
+ERROR_STYLE = "background:#fdecea; color:#b71c1c; border:1px solid #f5c2c0;"  # message boxes
+WARNING_STYLE = "background:#fff8e1; color:#7a4f01; border:1px solid #ffe08a;"
+INFO_STYLE = "background:#e8f5e9; color:#1b5e20; border:1px solid #b7dfb9;"
+NOTICE_STYLE = "color:#8a5300; background:#fef7e0; padding:4px; border-radius:4px;"
+FORMULA_STYLE = ("background:#f8f9fa; border:1px solid #dadce0; border-radius:4px; padding:6px; "
+                 "font-size:10pt;")
+
+# ----- the live training views -----------------------------------------------------------------
+CLASS_COLORS = (NEGATIVE_COLOR.name(), POSITIVE_COLOR.name(), "#2ca02c", "#9467bd", "#d62728",
+                "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+TRAIN_COLOR = "#1565c0"
+VALIDATION_COLOR = "#e65100"
+BATCH_COLOR = (120, 144, 156, 80)
+HISTORY_COLORS = ("#7986cb", "#4db6ac", "#ba68c8", "#a1887f", "#90a4ae", "#f06292")
+
 
 def category_color(category: str | None) -> QColor:
     return QColor(CATEGORY_COLORS.get(category or "", UNKNOWN_COLOR))
@@ -49,14 +90,94 @@ def tint(color: QColor, amount: float) -> QColor:
     return QColor.fromRgbF(r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
 
 
-def font(point_size: float, bold: bool = False, mono: bool = False) -> QFont:
+def font(point_size: float | None = None, bold: bool = False, mono: bool = False) -> QFont:
+    """The application font at ``point_size`` (None: the default size)."""
     f = QFont()
     if mono:
         f.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])
         f.setStyleHint(QFont.StyleHint.Monospace)
-    f.setPointSizeF(point_size)
+    if point_size is not None:
+        f.setPointSizeF(point_size)
     f.setBold(bold)
     return f
+
+
+def bolded(base: QFont) -> QFont:
+    """``base`` in bold (a palette group, a selected column's header)."""
+    f = QFont(base)
+    f.setBold(True)
+    return f
+
+
+def smaller(base: QFont, by: float = 1.5, minimum: float = 7.0) -> QFont:
+    """``base`` a little smaller, for tables that must fit a narrow dock."""
+    f = QFont(base)
+    f.setPointSizeF(max(minimum, base.pointSizeF() - by))
+    return f
+
+
+def translucent(color: QColor, alpha: int) -> QColor:
+    """``color`` with opacity ``alpha`` (0-255): a stage not reached yet."""
+    c = QColor(color)
+    c.setAlpha(alpha)
+    return c
+
+
+def strong_html(text: str, color: QColor | str, point_size: float | None = None) -> str:
+    """Rich text for a coloured heading (a layer's name, an inspector stage)."""
+    size = f" font-size:{point_size:g}pt;" if point_size else ""
+    name = color.name() if isinstance(color, QColor) else color
+    return f"<span style='font-weight:600; color:{name};{size}'>{text}</span>"
+
+
+# ----- colour scales of the live views (boundary, preview, confusion matrix, neuron maps) --------
+def class_color(index: int) -> QColor:
+    return QColor(CLASS_COLORS[int(index) % len(CLASS_COLORS)])
+
+
+def _rgb(color: str | QColor) -> np.ndarray:
+    c = QColor(color)
+    return np.array([c.red(), c.green(), c.blue()], dtype=np.float64)
+
+
+def _lighten(rgb: np.ndarray, amount: float) -> np.ndarray:
+    return rgb + (255.0 - rgb) * amount
+
+
+def diverging_lut(size: int = 256, lighten: float = 0.25) -> np.ndarray:
+    """(size, 3) uint8 from orange (0) through white (middle) to blue (1).
+
+    ``lighten`` keeps the extremes pale enough for the data points drawn on top to stand out.
+    """
+    low = _lighten(_rgb(CLASS_COLORS[0]), lighten)
+    high = _lighten(_rgb(CLASS_COLORS[1]), lighten)
+    t = np.linspace(-1.0, 1.0, size)[:, None]
+    white = np.full(3, 255.0)
+    rgb = np.where(t < 0, white + (low - white) * -t, white + (high - white) * t)
+    return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
+def diverging_rgb(values: np.ndarray, lighten: float = 0.0) -> np.ndarray:
+    """Values in [-1, 1] -> (..., 3) uint8 on the orange-white-blue scale."""
+    lut = diverging_lut(256, lighten)
+    index = np.clip(np.round((np.asarray(values) + 1.0) * 127.5), 0, 255).astype(np.int64)
+    return lut[index]
+
+
+def class_mixture_rgb(probabilities: np.ndarray, lighten: float = 0.35) -> np.ndarray:
+    """(..., K) probabilities -> (..., 3) uint8: each pixel mixes the class colours by probability,
+    so confident regions show their class colour and uncertain ones look greyish."""
+    k = probabilities.shape[-1]
+    palette = np.stack([_lighten(_rgb(CLASS_COLORS[i % len(CLASS_COLORS)]), lighten)
+                        for i in range(k)])
+    return np.clip(probabilities @ palette, 0, 255).astype(np.uint8)
+
+
+def value_colors(values: np.ndarray, low: float, high: float) -> list[QColor]:
+    """Regression targets on the diverging scale (low = orange, high = blue)."""
+    span = max(high - low, 1e-12)
+    rgb = diverging_rgb((np.asarray(values) - low) / span * 2.0 - 1.0)
+    return [QColor(int(r), int(g), int(b)) for r, g, b in rgb]
 
 
 # ----- help pages, About box, empty-canvas hint (gui/help) and exports (gui/export.py) -----
