@@ -120,10 +120,6 @@ class SetParams(QUndoCommand):
 class MoveLayers(QUndoCommand):
     """One drag (or one auto layout) of any number of layers."""
 
-    # Moving cards changes nothing a training run uses: it may be recorded while the run goes
-    # on (see Document.EditStack), unlike every other edit.
-    keeps_live_weights = True
-
     def __init__(self, graph: NetworkGraph, positions: dict[str, tuple[float, float]],
                  text: str = "") -> None:
         super().__init__(text or (f"Move '{next(iter(positions))}'" if len(positions) == 1
@@ -171,8 +167,8 @@ class SetWeights(QUndoCommand):
 
 
 class SetManyWeights(QUndoCommand):
-    """Weights of several layers at once, with explicit before/after (e.g. the result of training,
-    whose intermediate values were shown live without undo commands)."""
+    """Weights of several layers at once, with explicit before/after (e.g. the result of a
+    training run, whose intermediate values were only shown, never put into the model)."""
 
     def __init__(self, graph: NetworkGraph, before: dict[str, Weights],
                  after: dict[str, Weights], text: str) -> None:

@@ -12,7 +12,7 @@ The graph object is kept for the document's whole life: opening a file replaces 
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -21,11 +21,12 @@ from shiboken6 import isValid
 
 from core.graph import GraphError, GraphEvent, NetworkGraph, id_problem, next_id
 from core.layers import get_spec
-from core.network import Network
+from core.network import Network, TrainedState
 from core.settings import DatasetSpec, TrainingSettings
 from core.validation import ValidationReport, connection_problem, validate
 from gui import clipboard, commands
 from gui.commands import LayerSnapshot
+from gui.live_weights import LiveWeights
 
 NEW_INPUT_POS = (0.0, 0.0)
 NEW_OUTPUT_POS = (480.0, 0.0)
@@ -54,7 +55,8 @@ class Document(QObject):
         self._network = network or new_network()
         self._path = path
         self._report = ValidationReport()
-        self._live_before: dict[str, dict[str, np.ndarray]] | None = None
+        self.live = LiveWeights(self)  # a run's weights so far: shown, not yet in the model
+        self._trained_so_far: Callable[[], TrainedState] | None = None
         self.revision = 0  # bumped on every model change (autosave compares it)
         self._network.graph.subscribe(self._on_graph_event)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -101,7 +103,7 @@ class Document(QObject):
 
     def replace_network(self, network: Network, path: str | None, modified: bool = False) -> None:
         """Show another network (new, opened, reverted, recovered); the undo history restarts."""
-        self._live_before = None
+        self.live.end()
         self.undo_stack.clear()
         for f in fields(Network):  # records and path first: graph_reset listeners may read them
             if f.name != "graph":
@@ -125,13 +127,11 @@ class Document(QObject):
             self.graph.unsubscribe(self._on_graph_event)
             return
         self.revision += 1
-        # live training updates keep their shapes: skip validating at 10+ Hz
-        revalidate = not (event.kind == "weights_changed" and self._live_before is not None)
-        if revalidate:  # first, so graph_changed listeners already read the current report
-            self._report = validate(self.graph, self._network.training.optimizer)
+        # first, so graph_changed listeners already read the current report (live training
+        # weights never reach the graph, so this does not run at the live rate)
+        self._report = validate(self.graph, self._network.training.optimizer)
         self.graph_changed.emit(event)
-        if revalidate:
-            self.validation_changed.emit(self._report)
+        self.validation_changed.emit(self._report)
 
     def apply_network_field(self, field: str, value: Any) -> None:
         """Used by `SetNetworkField` only; user code calls `set_training`, `set_info`, ..."""
@@ -183,7 +183,8 @@ class Document(QObject):
         moved = {n: _rounded(p) for n, p in positions.items()
                  if self.graph.has_layer(n) and _rounded(p) != self.graph.position(n)}
         if moved:
-            self.undo_stack.push(commands.MoveLayers(self.graph, moved, text))
+            # moving cards changes nothing a run uses: the run goes on, its weights stay shown
+            self.undo_stack.push_layout(commands.MoveLayers(self.graph, moved, text))
 
     def rename(self, old: str, new: str) -> None:
         """Raises GraphError (invalid or taken id) before anything changes."""
@@ -229,6 +230,12 @@ class Document(QObject):
             self.undo_stack.push(commands.SetNetworkField(self, "training", settings,
                                                           "Change training settings"))
 
+    def set_trained(self, trained: TrainedState, text: str = "Change the run history") -> None:
+        """The epochs the weights were trained for and the kept runs (Reset weights, Clear
+        history); a run's own result comes with its weights, in `commit_live_weights`."""
+        if trained != self._network.trained:
+            self.undo_stack.push(commands.SetNetworkField(self, "trained", trained, text))
+
     def set_dataset(self, spec: DatasetSpec) -> None:
         if spec != self._network.dataset:
             self.undo_stack.push(commands.SetNetworkField(self, "dataset", spec, "Change dataset"))
@@ -238,39 +245,50 @@ class Document(QObject):
             if value is not None and value != getattr(self._network, field):
                 self.undo_stack.push(commands.SetNetworkField(self, field, value))
 
-    # ----- weights shown live during training (no undo step per update) ------------------
-    def begin_live_weights(self) -> None:
-        """Remember every layer's weights before a run pushes values with `set_live_weights`."""
-        self._live_before = {n: self.graph.weights(n) for n in self.graph.layer_ids()}
+    # ----- a run's weights: shown over the model, committed once (CONVENTIONS rule 13) ------
+    def display_weights(self, layer_id: str) -> dict[str, np.ndarray]:
+        """What views draw for a layer: the running training's latest weights, else the model's."""
+        live = self.live.get(layer_id)
+        return live if live is not None else self.graph.weights(layer_id)
 
-    def set_live_weights(self, weights: dict[str, dict[str, np.ndarray]]) -> None:
-        """Show intermediate weights on the canvas without an undo step (cheap, call at ~10 Hz).
-        Ignored once the run's weights were flushed into an undo step (see `flush_live_weights`):
-        late messages from a stopping worker must not change the graph behind the undo stack."""
-        if self._live_before is None:
-            return
-        for layer_id, values in weights.items():
-            if self.graph.has_layer(layer_id):
-                self.graph.set_weights(layer_id, values)
+    def begin_live_weights(self, trained_so_far: Callable[[], TrainedState]) -> None:
+        """A run starts: its snapshots go to `live` (`live.show`) and never into the model.
+        ``trained_so_far`` says what the run has trained when an edit interrupts it."""
+        self.live.begin()
+        self._trained_so_far = trained_so_far
 
-    def commit_live_weights(self, text: str = "Train") -> None:
-        """Turn the whole run into one undo step (undo restores the weights before the run)."""
-        if self._live_before is None:
+    def commit_live_weights(self, text: str, trained: TrainedState | None = None) -> None:
+        """Make the weights shown last the model's, with the network's trained state (epochs,
+        run history), as ONE undo step; undo restores the weights and state before the run."""
+        if not self.live.active:
             return
-        before, self._live_before = self._live_before, None
-        after = {n: self.graph.weights(n) for n in before if self.graph.has_layer(n)}
-        self.undo_stack.push(commands.SetManyWeights(self.graph, before, after, text))
+        weights = {n: v for n, v in self.live.values().items() if self.graph.has_layer(n)}
+        if trained is None:
+            trained = self._trained_so_far() if self._trained_so_far else self._network.trained
+        self.live.end()  # first: the push below must not flush a second time
+        if not weights:
+            return
+        macro = commands.Macro(text)
+        before = {n: self.graph.weights(n) for n in weights}
+        macro.add(commands.SetManyWeights(self.graph, before, weights, text))
+        if trained != self._network.trained:
+            macro.add(commands.SetNetworkField(self, "trained", trained))
+        self.undo_stack.push(macro)
+
+    def cancel_live_weights(self) -> None:
+        """A run diverged or failed: stop showing its weights; the model never had them."""
+        self.live.end()
 
     @property
     def is_training(self) -> bool:
         """A run is showing live weights (between begin_live_weights and commit/cancel)."""
-        return self._live_before is not None
+        return self.live.active
 
     def flush_live_weights(self) -> None:
         """Before any other change (an edit, undo, redo, saving prompt) during a run: make the
         weights trained so far one undo step, so the user's change is recorded after them and
         undo/redo keep matching what the graph held. The run itself stops on that change."""
-        if self._live_before is not None:
+        if self.live.active:
             self.commit_live_weights("Train (interrupted)")
 
     def undo(self) -> None:
@@ -280,11 +298,6 @@ class Document(QObject):
     def redo(self) -> None:
         self.flush_live_weights()
         self.undo_stack.redo()
-
-    def cancel_live_weights(self) -> None:
-        if self._live_before is not None:
-            self.set_live_weights(self._live_before)
-            self._live_before = None
 
 
 class EditStack(QUndoStack):
@@ -296,8 +309,12 @@ class EditStack(QUndoStack):
         self._before_change = before_change
 
     def push(self, command) -> None:  # noqa: D102 (QUndoStack API)
-        if not getattr(command, "keeps_live_weights", False):
-            self._before_change()
+        self._before_change()
+        super().push(command)
+
+    def push_layout(self, command) -> None:
+        """Push a change of the canvas layout only (card positions): a run goes on through it,
+        so the weights it shows stay shown rather than being committed."""
         super().push(command)
 
     def beginMacro(self, text: str) -> None:  # noqa: N802

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from gui.document import Document
 from gui.style import BIAS_ROW_COLOR, MUTED_STYLE, PAPER
@@ -32,6 +32,7 @@ class WeightsEditor(QWidget):
         self.note = QLabel(wordWrap=True)
         self.table = QTableWidget()
         self.table.itemChanged.connect(self._on_item_changed)
+        document.live.changed.connect(self._on_live_weights)
         self.reset_button = QPushButton("Reset weights")
         self.reset_button.setToolTip("Forget the hand-set or trained weights (training will "
                                      "start from random values)")
@@ -44,6 +45,13 @@ class WeightsEditor(QWidget):
         for widget in (self.caption, self.note, self.table):
             layout.addWidget(widget)
         layout.addLayout(buttons)
+
+    def _on_live_weights(self, layer_ids: tuple[str, ...]) -> None:
+        """A run's weights so far change ~10 times a second: show them, unless a cell is being
+        typed into (typing a value commits the shown weights first, then that one cell)."""
+        editing = self.table.state() == QAbstractItemView.State.EditingState
+        if self.layer_id in layer_ids and self.isVisible() and not editing:
+            self.refresh()
 
     def show_layer(self, layer_id: str | None) -> None:
         self.layer_id = layer_id
@@ -78,7 +86,7 @@ class WeightsEditor(QWidget):
         self.note.setVisible(bool(self.note.text()))
 
     def _fill(self, inputs: int, units: int, bias: bool) -> None:
-        weights = self.document.graph.weights(self.layer_id)
+        weights = self.document.display_weights(self.layer_id)  # a run's, while it trains
         matrix, biases = _fitting(weights, inputs, units, bias)
         self._shape = (inputs, units, bias)
         self.table.blockSignals(True)
@@ -145,7 +153,9 @@ class WeightsEditor(QWidget):
 
     def _commit(self, row: int, column: int, value: float) -> None:
         inputs, units, bias = self._shape
-        matrix, biases = _fitting(self.document.graph.weights(self.layer_id), inputs, units, bias)
+        # the values shown (a run's so far): the edit first commits them, then changes one cell
+        matrix, biases = _fitting(self.document.display_weights(self.layer_id), inputs, units,
+                                  bias)
         matrix = np.zeros((inputs, units)) if matrix is None else matrix
         new = {"weight": matrix}
         if bias:

@@ -54,6 +54,7 @@ class NetworkScene(QGraphicsScene):
         }
         # through the document, not the graph: it validates first, so handlers read a current report
         document.graph_changed.connect(self._on_graph_event)
+        document.live.changed.connect(self._on_live_weights)  # a run's weights, ~10 Hz
         document.validation_changed.connect(self._apply_report)
         self.selectionChanged.connect(self._on_selection_changed)
         self.rebuild()
@@ -165,11 +166,16 @@ class NetworkScene(QGraphicsScene):
             if self.document.graph.has_layer(layer_id):
                 self._refresh_layer(layer_id, force=False)
 
+    def _on_live_weights(self, layer_ids: tuple[str, ...]) -> None:
+        for layer_id in layer_ids:
+            if layer_id in self.layer_items:
+                self._refresh_weights(layer_id)
+
     def _biases(self, layer_id: str) -> np.ndarray | None:
-        return self.document.graph.weights(layer_id).get("bias")
+        return self.document.display_weights(layer_id).get("bias")
 
     def _weight_matrix(self, layer_id: str) -> np.ndarray | None:
-        return self.document.graph.weights(layer_id).get("weight")
+        return self.document.display_weights(layer_id).get("weight")
 
     # ----- neurons view ------------------------------------------------------------------
     def _neuron_total(self, layer_id: str, params: dict) -> int:

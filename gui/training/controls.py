@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QSizePolicy, QLabel, QProgressBar, Q
                                QVBoxLayout, QWidget)
 
 from gui.training.colors import ERROR_STYLE, INFO_STYLE, MUTED_STYLE, WARNING_STYLE
+from gui.training.messages import RunState
 
 SHORTCUTS = {"train": "F5", "stop": "Shift+F5", "step_batch": "F6", "step_epoch": "F7",
              "pause": "F8"}
@@ -105,21 +106,22 @@ class ControlsBar(QWidget):
         layout.addWidget(self.banner)
 
     # ----- state -------------------------------------------------------------------------
-    def set_state(self, state: str, has_weights: bool) -> None:
+    def set_state(self, state: RunState, has_weights: bool) -> None:
         """Enable what makes sense now and name the Train button after what it will do."""
         a = self.actions
-        idle, paused = state == "idle", state == "paused"
+        idle, paused = state == RunState.IDLE, state == RunState.PAUSED
+        going = state in (RunState.RUNNING, RunState.PREPARING)
         a["train"].setText("Resume" if paused else "Continue" if has_weights else "Train")
         a["train"].setToolTip(_train_tip(paused, has_weights))
         a["train"].setEnabled(idle or paused)
-        a["pause"].setEnabled(state in ("running", "preparing"))
-        a["stop"].setEnabled(state in ("running", "preparing", "paused"))
+        a["pause"].setEnabled(going)
+        a["stop"].setEnabled(going or paused)
         a["step_batch"].setEnabled(idle or paused)
         a["step_epoch"].setEnabled(idle or paused)
         a["reset"].setEnabled(idle and has_weights)
-        if state == "preparing":
+        if state == RunState.PREPARING:
             self.progress.setFormat("Preparing: loading the data and building the network…")
-        elif state == "stopping":
+        elif state == RunState.STOPPING:
             self.progress.setFormat("Stopping…")
 
     def show_progress(self, batch, epochs_total: int, paused: bool) -> None:

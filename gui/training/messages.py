@@ -8,6 +8,7 @@ core's own stats objects (BatchStats, EpochStats) untouched; nothing here import
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,22 @@ Weights = dict[str, dict[str, np.ndarray]]
 BIG_NETWORK = 2000  # parameters; above this the canvas cannot show every weight anyway
 
 
+class RunState(StrEnum):
+    """Where the training session is. String-valued, so logs and tests read "paused"."""
+
+    IDLE = "idle"
+    PREPARING = "preparing"  # loading the data and compiling in the worker
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPING = "stopping"  # asked to stop; the run's last message is on its way
+    FINISHED = "finished"  # the run's last message arrived: its result goes into the document
+
+    @property
+    def active(self) -> bool:
+        """A run exists that the session must follow (FINISHED is only a moment long)."""
+        return self not in (RunState.IDLE, RunState.FINISHED)
+
+
 @dataclass(frozen=True)
 class RunRequest:
     """Everything a worker needs, copied at the Train click so later edits cannot reach the run."""
@@ -29,6 +46,7 @@ class RunRequest:
     base_dir: Path | None = None
     first_step: str | None = None  # None = run freely; "batch"/"epoch" = start paused after it
     epoch_offset: int = 0  # epochs the weights already had: the learning-rate schedule goes on
+    preview: bool = False  # no training: only picture the weights (a reopened file's boundary)
     # Seconds between messages of each kind (each one costs the GUI thread a few milliseconds
     # of Python while it holds the GIL; see bench/gui_training.py for the measured trade-off).
     progress_interval: float = 0.05  # batched batch/epoch stats: 20 Hz, what the plots show

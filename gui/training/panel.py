@@ -25,7 +25,8 @@ from gui.training.controls import ControlsBar
 from gui.training.dataset_box import DatasetBox
 from gui.training.messages import ProgressUpdate, RunPrepared
 from gui.training.plots import MetricPlots
-from gui.training.session import IDLE, PAUSED, RunInfo, RunOutcome, TrainingSession, join_runs
+from gui.training.messages import RunState
+from gui.training.session import RunInfo, RunOutcome, TrainingSession, join_runs
 from gui.training.settings_box import SettingsBox
 
 REFRESH_MS = 33
@@ -77,7 +78,9 @@ class TrainingPanel(QWidget):
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self.refresh_views)
         self._timer.start()
-        self._on_state(IDLE)
+        self._on_state(RunState.IDLE)
+        self._load_history()  # the network's own runs (a file saved after training)
+        self.session.show_saved_state()  # and what its weights do: boundary, neuron maps
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -134,6 +137,9 @@ class TrainingPanel(QWidget):
         s.state_changed.connect(self._on_state)
         s.run_started.connect(self._on_run_started)
         s.run_prepared.connect(self._on_prepared)
+        s.preview_prepared.connect(self._show_dataset)
+        s.history_changed.connect(self._load_history)
+        self.plots.clear_button.clicked.connect(s.clear_history)  # the file keeps the history
         s.progressed.connect(self._on_progress)
         s.surface_updated.connect(self._on_surface)
         s.confusion_updated.connect(self.confusion.set_matrix)
@@ -185,10 +191,11 @@ class TrainingPanel(QWidget):
     # ----- session -> views --------------------------------------------------------------
     def _on_state(self, state: str) -> None:
         self.controls.set_state(state, self.session.graph_has_weights())
-        idle = state == IDLE
+        idle = state == RunState.IDLE
+        self.plots.clear_button.setEnabled(idle)
         self.dataset_box.setEnabled(idle)
         self.settings_box.setEnabled(idle)
-        if state == PAUSED:
+        if state == RunState.PAUSED:
             self._progress_dirty = True
 
     def _on_run_started(self, info: RunInfo) -> None:
@@ -202,11 +209,16 @@ class TrainingPanel(QWidget):
         self.training_started.emit(info)
 
     def _on_prepared(self, prepared: RunPrepared) -> None:
-        self._prepared = prepared
         classification = prepared.task == "classification"
         self.plots.set_classification(classification)
         self.plots.set_has_validation(prepared.val_rows > 0)
         self.plots.set_epoch_span(prepared.epochs)
+        self._show_dataset(prepared)
+
+    def _show_dataset(self, prepared: RunPrepared) -> None:
+        """Set the output views up for the data (a run's, or a picture of the saved weights)."""
+        self._prepared = prepared
+        classification = prepared.task == "classification"
         self.boundary.begin_run(prepared)
         self.confusion.reset()
         if prepared.surface_kind is None and classification:
@@ -249,6 +261,26 @@ class TrainingPanel(QWidget):
         self._clear_neuron_maps()
         self.controls.clear_banner()
         self.controls.metrics.setText("")
+        self._load_history()
+
+    def _load_history(self) -> None:
+        """Draw the network's kept runs, as a run draws them: a reopened file, the undo of a
+        run, Clear history. The latest run's curves are the plots' current ones."""
+        runs = self.document.network.trained.runs
+        self.plots.reset()
+        self.history.clear()
+        previous = None
+        for run in runs:
+            self.plots.begin_run(previous, run.epoch_offset,
+                                 run.curves["train_accuracy"] is not None)
+            self.plots.add_epochs(run.points())
+            self.history.begin_run(run.number, run.label, run.epoch_offset)
+            self.history.add_epochs(run.points())
+            previous = run.label
+        if runs:
+            self.plots.set_has_validation(runs[-1].curves["val_loss"] is not None)
+        self._last_label = previous
+        self.plots.refresh()
 
     def _clear_neuron_maps(self) -> None:
         self._pending_maps = None
@@ -266,11 +298,11 @@ class TrainingPanel(QWidget):
             self._pending_maps = None
         self._ticks += 1
         if self._progress_dirty and (self._ticks % PROGRESS_EVERY == 0 or
-                                     self.session.state != "running"):
+                                     self.session.state != RunState.RUNNING):
             self._progress_dirty = False
             if self._latest_batch is not None and self._prepared is not None:
                 self.controls.show_progress(self._latest_batch, self._prepared.epochs,
-                                            self.session.state == PAUSED)
+                                            self.session.state == RunState.PAUSED)
             if self.session.last_epoch is not None:
                 self.controls.show_epoch(self.session.last_epoch)
 

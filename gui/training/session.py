@@ -1,28 +1,37 @@
 """The training session: starts runs, routes their messages, and keeps the document consistent.
 
-It is the only part of the training panel that changes the document during a run: it shows live
-weights (no undo step), turns a finished run into ONE undo step, and restores the old weights after
-a divergence or an error. It also watches the document: an edit during a run stops the run with a
-message, except the weight changes it makes itself. Views only listen to its signals, which carry
-messages of the current run only (stale run ids are dropped here).
+A run's weights are a view, not an edit (CONVENTIONS rule 13): while it trains, its snapshots go to
+the document's live overlay (`Document.live`), which the canvas and the weights table draw; the
+model is untouched. The document changes once — when the run ends (one undo step "Train N epochs",
+with the network's trained state: epochs and the run's curves) or when an edit interrupts it ("Train
+(interrupted)", made by the document before the edit) — and a run that diverged or failed leaves it
+as it was. The session also watches the document: an edit during a run stops the run with a message.
+Views only listen to its signals, which carry messages of the current run only (stale run ids are
+dropped here).
+
+Runs and the picture of a reopened file's weights are jobs of the one generator worker
+(gui.workers); their messages arrive as tuples of typed records and are dispatched by type.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from core.graph import GraphEvent
-from core.network import Network
+from core.network import Network, TrainedState, describe_settings
+from gui import workers
 from gui.document import Document
-from gui.training import runner
-from gui.training.messages import (ConfusionUpdate, ProgressUpdate, RunEnded,
-                                   RunPrepared, RunRequest, SurfaceUpdate, WeightsUpdate)
+from gui.training.messages import (ConfusionUpdate, ProgressUpdate, RunEnded, RunPrepared,
+                                   RunRequest, RunState, SurfaceUpdate, WeightsUpdate)
+from gui.training.worker import RunControl, describe_error, run_training
 
-IDLE, PREPARING, RUNNING, PAUSED, STOPPING = "idle", "preparing", "running", "paused", "stopping"
+__all__ = ["RunInfo", "RunOutcome", "RunState", "TrainingSession", "describe_settings",
+           "join_runs"]
+
 EDIT_MESSAGES = {
     "graph": "The network was edited, so training stopped. Press Train to start again.",
     "dataset": "The dataset was changed, so training stopped. Press Train to start again.",
@@ -36,7 +45,7 @@ class RunInfo:
     """What the views show about a run before its first message arrives."""
 
     run_id: int
-    number: int  # 1, 2, ... within this session, for legends
+    number: int  # 1, 2, ... within the network's run history, for legends
     label: str  # e.g. "run 2: adam lr 0.05 bs full"
     epoch_offset: int  # epochs already trained on these weights (curves continue from here)
     continued: bool
@@ -53,32 +62,37 @@ class RunOutcome:
 
 
 class TrainingSession(QObject):
-    state_changed = Signal(str)
+    state_changed = Signal(str)  # a RunState
     run_started = Signal(object)  # RunInfo
     run_prepared = Signal(object)  # RunPrepared
     progressed = Signal(object)  # ProgressUpdate (batches and epochs)
-    surface_updated = Signal(object)  # SurfaceUpdate
-    confusion_updated = Signal(object)  # ConfusionUpdate
+    surface_updated = Signal(object)  # SurfaceUpdate (of a run, or of the saved weights)
+    confusion_updated = Signal(object)  # ConfusionUpdate (likewise)
     training_finished = Signal(object)  # RunOutcome
     weights_state_changed = Signal()  # the graph's weights changed outside a run (Train/Continue)
     network_edited = Signal()  # an edit not made by the session (neuron maps become stale)
     document_reset = Signal()  # another network was opened: the views start over
+    history_changed = Signal()  # the network's run history changed, not by a run (undo, clear)
+    preview_prepared = Signal(object)  # RunPrepared of a picture of the weights, no training
 
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self.state = IDLE
-        self.run: runner.TrainingRun | None = None
+        self.state = RunState.IDLE
+        self.run: workers.GeneratorWorker | None = None
         self.info: RunInfo | None = None
-        self._run_ids = 0
-        self._runs_started = 0
-        self._applying = False  # our own weight changes must not look like user edits
-        self._accept_weights = False
-        self._weights_shown = False
-        self._edit_reason: str | None = None
-        self._last_result: tuple[dict, int] | None = None  # (weights after a run, epoch count)
         self.last_epoch = None  # core.training.EpochStats of the latest epoch
-        self.owned_runs: list[runner.TrainingRun] = []  # joined on shutdown, even after deletion
+        self.owned_runs: list[workers.GeneratorWorker] = []  # joined on shutdown, even late
+        self._run_ids = 0
+        self._preview_id: int | None = None
+        self._edit_reason: str | None = None
+        self._epochs: list = []  # the current run's EpochStats, for its record in the history
+        self._batches_seen = 0
+        self._started = 0.0
+        self._run_settings = document.network.training  # what the current run trains with
+        self._handlers = {RunPrepared: self.handle_prepared, ProgressUpdate: self.handle_progress,
+                          WeightsUpdate: self.handle_weights, SurfaceUpdate: self.handle_surface,
+                          ConfusionUpdate: self.handle_confusion, RunEnded: self.handle_run_ended}
         document.graph_changed.connect(self._on_graph_changed)
         document.network_changed.connect(self._on_network_changed)
         document.document_replaced.connect(self._on_document_replaced)
@@ -86,129 +100,172 @@ class TrainingSession(QObject):
     # ----- queries -----------------------------------------------------------------------
     @property
     def active(self) -> bool:
-        return self.state != IDLE
-
-    @property
-    def current_run_id(self) -> int | None:
-        return self.info.run_id if self.info is not None and self.active else None
+        return self.state.active
 
     def graph_has_weights(self) -> bool:
-        graph = self.document.graph
-        return any(graph.weights(n) for n in graph.layer_ids())
+        return self.document.network.has_weights()
 
     def threads_running(self) -> bool:
-        return any(run.is_running() for run in runner.live_runs())
+        return any(worker.is_running() for worker in self.owned_runs)
+
+    @property
+    def weights_shown(self) -> bool:
+        """The current run's weights are on the canvas (it has sent a snapshot)."""
+        return self.document.live.has_values
 
     # ----- commands ----------------------------------------------------------------------
     def train(self, first_step: str | None = None) -> None:
         """Start a run from the graph's current weights (continue) or fresh ones (none set)."""
-        if self.state == PAUSED and first_step is None:
+        if self.state == RunState.PAUSED and first_step is None:
             self.resume()
             return
         if self.active:
             return
         self._run_ids += 1
-        self._runs_started += 1
         self.info = self._run_info()
         request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), first_step,
                              epoch_offset=self.info.epoch_offset)
-        self.run = runner.TrainingRun(request)
-        self.owned_runs[:] = [r for r in self.owned_runs if r.is_running()] + [self.run]
-        self._connect_worker(self.run.worker)
-        self.document.begin_live_weights()
-        self._accept_weights, self._weights_shown, self._edit_reason = True, False, None
-        self.last_epoch = None
-        self._set_state(PAUSED if first_step else PREPARING)
+        self.run = self._start_job(request, RunControl(first_step))
+        self._run_settings = request.network.training
+        self.document.begin_live_weights(self._trained_so_far)
+        self._edit_reason, self.last_epoch = None, None
+        self._epochs, self._batches_seen, self._started = [], 0, time.perf_counter()
+        self._set_state(RunState.PAUSED if first_step else RunState.PREPARING)
         self.run_started.emit(self.info)
-        self.run.start()
 
     def pause(self) -> None:
-        if self.state in (RUNNING, PREPARING) and self.run:
-            self.run.pause()
-            self._set_state(PAUSED)
+        if self.state in (RunState.RUNNING, RunState.PREPARING) and self.run:
+            self.run.control.pause()
+            self._set_state(RunState.PAUSED)
 
     def resume(self) -> None:
-        if self.state == PAUSED and self.run:
-            self.run.resume()
-            self._set_state(RUNNING)
+        if self.state == RunState.PAUSED and self.run:
+            self.run.control.resume()
+            self._set_state(RunState.RUNNING)
 
     def step(self, unit: str) -> None:
         """One batch or one epoch: from a paused run, or a new run that pauses after it."""
-        if self.state == IDLE:
+        if self.state == RunState.IDLE:
             self.train(first_step=unit)
-        elif self.state == PAUSED and self.run:
-            self.run.step(unit)
+        elif self.state == RunState.PAUSED and self.run:
+            self.run.control.step(unit)
 
     def stop(self) -> None:
-        if self.run and self.state not in (IDLE, STOPPING):
-            self.run.stop()
-            self._set_state(STOPPING)
+        if self.run and self.active and self.state != RunState.STOPPING:
+            self.run.control.stop()
+            self._set_state(RunState.STOPPING)
 
     def reset_weights(self) -> None:
-        """Clear every layer's weights as ONE undo step; the next run starts from the seed."""
+        """Clear every layer's weights as ONE undo step; the next run starts from the seed (and
+        the schedule from its start). The old runs' curves stay, to compare with."""
         if self.active:
             return
-        graph, stack = self.document.graph, self.document.undo_stack
-        layers = [n for n in graph.layer_ids() if graph.weights(n)]
+        document, stack = self.document, self.document.undo_stack
+        layers = [n for n in document.graph.layer_ids() if document.graph.weights(n)]
         if not layers:
             return
         stack.beginMacro("Reset weights")
         try:
             for layer_id in layers:
-                self.document.set_weights(layer_id, None, f"Reset weights of '{layer_id}'")
+                document.set_weights(layer_id, None, f"Reset weights of '{layer_id}'")
+            document.set_trained(document.network.trained.with_fresh_weights())
         finally:
             stack.endMacro()
 
+    def clear_history(self) -> None:
+        """Forget the faded runs (one undo step); the latest run's curves stay."""
+        trained = self.document.network.trained
+        if not self.active and len(trained.runs) > 1:
+            self.document.set_trained(trained.without_history(), "Clear run history")
+
+    def show_saved_state(self) -> None:
+        """Picture the weights the document holds — decision boundary, confusion matrix,
+        neuron maps — without training, e.g. for a reopened file."""
+        self._stop_preview()
+        if self.active or not self.document.network.has_weights():
+            return
+        self._run_ids += 1
+        self._preview_id = self._run_ids
+        request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), preview=True)
+        self._start_job(request, RunControl())
+
     def shutdown(self) -> None:
-        """Stop every run of this session and wait for the threads; keep what was trained."""
+        """Stop every job of this session and wait for the threads; keep what was trained."""
         self.run = None
+        self._preview_id = None
         join_runs(self.owned_runs)
         if self.active:
-            self._finish_live_weights(commit=self._weights_shown, text="Train (interrupted)")
+            self._set_state(RunState.FINISHED)
+            self._finish_live_weights(self.document.live.has_values, "Train (interrupted)",
+                                      self._trained_so_far())
             self.info = None
-            self._set_state(IDLE)
-        runner.prune_finished()
+            self._set_state(RunState.IDLE)
+        workers.prune_finished()
 
-    # ----- worker messages (queued into the GUI thread) ----------------------------------
-    def _connect_worker(self, worker) -> None:
+    # ----- jobs and their messages (queued into the GUI thread) --------------------------
+    def _start_job(self, request: RunRequest, control: RunControl) -> workers.GeneratorWorker:
+        kind = "preview" if request.preview else "run"
+        worker = workers.GeneratorWorker(run_training, request, control, control=control,
+                                         name=f"training-{kind}-{request.run_id}")
         queued = Qt.ConnectionType.QueuedConnection
-        worker.prepared.connect(self.handle_prepared, queued)
-        worker.progressed.connect(self.handle_progress, queued)
-        worker.weights_updated.connect(self.handle_weights, queued)
-        worker.surface_updated.connect(self.handle_surface, queued)
-        worker.confusion_updated.connect(self.handle_confusion, queued)
-        worker.run_ended.connect(self.handle_run_ended, queued)
+        worker.yielded.connect(self._on_yielded, queued)
+        worker.errored.connect(self._on_errored, queued)
+        self.owned_runs[:] = [w for w in self.owned_runs if w.is_running()] + [worker]
+        worker.start()
+        return worker
+
+    @Slot(object)
+    def _on_yielded(self, messages: tuple) -> None:
+        for message in messages:
+            self._handlers[type(message)](message)
+
+    @Slot(object)
+    def _on_errored(self, exc: BaseException) -> None:
+        """The run's job raised: report it as the run's end; the document stays as it was."""
+        if self.sender() is not self.run or not self.active or self.info is None:
+            return  # a picture of saved weights that failed, or an abandoned run
+        self.handle_run_ended(RunEnded(
+            self.info.run_id, "error", describe_error(exc), len(self._epochs),
+            self._batches_seen, time.perf_counter() - self._started,
+            node=getattr(exc, "node", None)))
 
     def _is_current(self, message) -> bool:
         return self.active and self.info is not None and message.run_id == self.info.run_id
 
+    def _is_preview(self, message) -> bool:
+        return not self.active and message.run_id == self._preview_id
+
     @Slot(object)
     def handle_prepared(self, message: RunPrepared) -> None:
         if self._is_current(message):
-            if self.state == PREPARING:
-                self._set_state(RUNNING)
+            if self.state == RunState.PREPARING:
+                self._set_state(RunState.RUNNING)
             self.run_prepared.emit(message)
+        elif self._is_preview(message):
+            self.preview_prepared.emit(message)
 
     @Slot(object)
     def handle_progress(self, message: ProgressUpdate) -> None:
         if self._is_current(message):
+            self._epochs.extend(message.epochs)
+            self._batches_seen += len(message.batches)
             if message.epochs:
                 self.last_epoch = message.epochs[-1]
             self.progressed.emit(message)
 
     @Slot(object)
     def handle_weights(self, message: WeightsUpdate) -> None:
-        if self._is_current(message) and self._accept_weights:
-            self._show_weights(message.weights)
+        if self._is_current(message):
+            self.document.live.show(message.weights)  # ignored once an edit committed them
 
     @Slot(object)
     def handle_surface(self, message: SurfaceUpdate) -> None:
-        if self._is_current(message):
+        if self._is_current(message) or self._is_preview(message):
             self.surface_updated.emit(message)
 
     @Slot(object)
     def handle_confusion(self, message: ConfusionUpdate) -> None:
-        if self._is_current(message):
+        if self._is_current(message) or self._is_preview(message):
             self.confusion_updated.emit(message)
 
     @Slot(object)
@@ -216,40 +273,37 @@ class TrainingSession(QObject):
         if not self._is_current(message):
             return
         info = self.info
-        if message.ok and message.weights is not None and self._accept_weights:
-            self._show_weights(message.weights)
-        commit = message.ok and self._weights_shown
-        self._finish_live_weights(commit, _undo_text(message))
-        if commit:
-            self._last_result = (self._graph_weights(), info.epoch_offset + message.epochs_run)
+        live = self.document.live
+        if message.ok and message.weights is not None:
+            live.show(message.weights)
+        self._set_state(RunState.FINISHED)  # the document changes below are the run's own
+        self._finish_live_weights(message.ok and live.has_values, _undo_text(message),
+                                  self._trained_after(message.reason))
         self.run = None
-        self._set_state(IDLE)
+        self._set_state(RunState.IDLE)
         self.training_finished.emit(self._outcome(info, message))
         self.weights_state_changed.emit()
-        runner.prune_finished()
+        workers.prune_finished()
 
     # ----- document ----------------------------------------------------------------------
-    def _show_weights(self, weights: dict) -> None:
-        self._applying = True
-        try:
-            self.document.set_live_weights(weights)
-        finally:
-            self._applying = False
-        self._weights_shown = True
+    def _trained_after(self, reason: str) -> TrainedState:
+        """The network's trained state once the current run's epochs so far are counted."""
+        network = self.document.network
+        return network.trained.after_run(self._run_settings, self.info.epoch_offset, reason,
+                                         self._epochs)
 
-    def _finish_live_weights(self, commit: bool, text: str) -> None:
-        self._applying = True
-        try:
-            if commit:
-                self.document.commit_live_weights(text)
-            else:
-                self.document.cancel_live_weights()
-        finally:
-            self._applying = False
+    def _trained_so_far(self) -> TrainedState:
+        return self._trained_after("stopped")
+
+    def _finish_live_weights(self, commit: bool, text: str, trained: TrainedState) -> None:
+        if commit:
+            self.document.commit_live_weights(text, trained)
+        else:
+            self.document.cancel_live_weights()
 
     def _on_graph_changed(self, event: GraphEvent) -> None:
-        if self._applying or event.kind == "layer_moved":
-            return  # moving a card changes nothing the run depends on
+        if self.state == RunState.FINISHED or event.kind == "layer_moved":
+            return  # the run's own result, or a card moved (nothing the run depends on)
         self.network_edited.emit()
         if self.active:
             self._stop_for_edit("graph")
@@ -259,54 +313,55 @@ class TrainingSession(QObject):
     def _on_network_changed(self, field: str) -> None:
         if field in ("dataset", "training") and self.active:
             self._stop_for_edit(field)
+        elif field == "trained" and self.state == RunState.IDLE:
+            self.history_changed.emit()  # undo/redo of a run, Reset weights, Clear history
 
     def _stop_for_edit(self, what: str) -> None:
-        """Stop now; weights still in flight from the worker would no longer match the graph."""
+        """Stop now; the weights trained so far were committed before the edit (the document
+        does that), and later snapshots from the worker are no longer shown."""
         if self._edit_reason is None:
             self._edit_reason = EDIT_MESSAGES[what]
-        self._accept_weights = False
+        self.document.live.end()
         self.stop()
 
     def _on_document_replaced(self) -> None:
         """Another network: abandon the run (its messages become stale) and start over."""
         run, self.run = self.run, None
         if run is not None:
-            run.stop()
+            run.quit()
         self.info = None
-        self._last_result = None
-        self._runs_started = 0
-        self._set_state(IDLE)
+        self._set_state(RunState.IDLE)
         self.document_reset.emit()
         self.weights_state_changed.emit()
+        self.show_saved_state()
+
+    def _stop_preview(self) -> None:
+        self._preview_id = None  # its messages are stale from now on
+        for worker in self.owned_runs:
+            if worker is not self.run:
+                worker.quit()
 
     # ----- helpers -----------------------------------------------------------------------
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: RunState) -> None:
         if state != self.state:
             self.state = state
             self.state_changed.emit(state)
 
     def _snapshot(self) -> Network:
         network = self.document.network
-        return Network(graph=network.graph.copy(), dataset=network.dataset,
-                       training=network.training, name=network.name)
+        return replace(network, graph=network.graph.copy())
 
     def _base_dir(self) -> Path | None:
         path = self.document.path
         return Path(path).resolve().parent if path else None
 
-    def _graph_weights(self) -> dict:
-        graph = self.document.graph
-        return {n: graph.weights(n) for n in graph.layer_ids() if graph.weights(n)}
-
     def _run_info(self) -> RunInfo:
-        """Curves of a run that continues the previous one start where that one ended."""
-        continued = self.graph_has_weights()
-        offset = 0
-        if self._last_result is not None and _same_weights(self._last_result[0],
-                                                           self._graph_weights()):
-            offset = self._last_result[1]
-        label = f"run {self._runs_started}: {describe_settings(self.document.network)}"
-        return RunInfo(self._run_ids, self._runs_started, label, offset, continued)
+        """Curves of a run that continues trained weights start where those epochs ended."""
+        network = self.document.network
+        number = network.trained.next_run_number
+        label = f"run {number}: {describe_settings(network.training)}"
+        return RunInfo(self._run_ids, number, label, network.schedule_offset(),
+                       network.has_weights())
 
     def _outcome(self, info: RunInfo, ended: RunEnded) -> RunOutcome:
         if self._edit_reason is not None and ended.reason in ("stopped", "completed"):
@@ -320,18 +375,11 @@ class TrainingSession(QObject):
 
 
 def join_runs(runs: list) -> None:
-    """Stop and wait for runs (module-level so a destroyed panel can still call it)."""
-    for run in list(runs):
-        run.join()
+    """Abort and wait for jobs (module-level so a destroyed panel can still call it)."""
+    for worker in list(runs):
+        worker.join()
     runs.clear()
-    runner.prune_finished()
-
-
-def describe_settings(network: Network) -> str:
-    """A legend-sized summary: "adam lr 0.05 bs full"."""
-    t = network.training
-    batch = "full" if t.batch_size == 0 else str(t.batch_size)
-    return f"{t.optimizer} lr {t.learning_rate:g} bs {batch}"
+    workers.prune_finished()
 
 
 def _undo_text(ended: RunEnded) -> str:
@@ -339,15 +387,3 @@ def _undo_text(ended: RunEnded) -> str:
         return f"Train {ended.epochs_run} epoch{'s' if ended.epochs_run != 1 else ''}"
     n = ended.batches_run
     return f"Train {n} batch{'es' if n != 1 else ''}"
-
-
-def _same_weights(a: dict, b: dict) -> bool:
-    if a.keys() != b.keys():
-        return False
-    for layer, values in a.items():
-        other = b[layer]
-        if values.keys() != other.keys():
-            return False
-        if not all(np.array_equal(values[k], other[k]) for k in values):
-            return False
-    return True

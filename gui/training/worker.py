@@ -1,50 +1,53 @@
-"""The training worker: a QObject living in its own QThread that drives core's training generator.
+"""The training job: a generator, run by the one worker (gui.workers), that drives core's trainer.
 
 It never touches a widget or the document (CONVENTIONS rule 5). It pulls events from
-`Trainer.run()`, batches what the GUI needs and emits frozen records (gui.training.messages)
-through queued signals, each tagged with the run id. Commands come the other way through a
-`RunControl`: plain threading primitives, because the worker's own event loop is busy while it
-trains. torch is imported inside `run`, so importing this module stays cheap.
+`Trainer.run()`, batches what the GUI needs and yields tuples of frozen records
+(gui.training.messages), each tagged with the run id; the worker emits each tuple through its
+``yielded`` signal. Commands come the other way through a `RunControl`: plain threading
+primitives, because the worker thread is busy inside the generator. An exception ends the job and
+reaches the session through the worker's ``errored`` signal. torch is imported inside the job, so
+importing this module stays cheap.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
-import traceback
-
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from typing import Iterator
 
 from gui.training.messages import (BIG_NETWORK, ConfusionUpdate, ProgressUpdate, RunEnded,
                                    RunPrepared, RunRequest, SurfaceUpdate, WeightsUpdate)
+from gui.workers import WorkerControl
 
-log = logging.getLogger(__name__)
-WAIT_SLICE = 0.05  # seconds; a paused worker re-checks the stop flag at least this often
+Messages = tuple  # what one yield delivers: the records due at that point, in order
 
 
-class RunControl:
-    """Pause / resume / step / stop, set from the GUI thread and read by the worker.
+class RunControl(WorkerControl):
+    """Pause / resume / step / stop, set from the GUI thread and read by the training job.
 
     ``mode`` is "run", "pause", "batch" (train ``steps`` batches, then pause) or "epoch". Steps
-    requested while one is under way add up, so pressing F7 five times trains five epochs. Stop is
-    a `threading.Event` because core's generator checks it before every batch.
+    requested while one is under way add up, so pressing F7 five times trains five epochs. Stop
+    is a `threading.Event` because core's generator checks it before every batch: a stopped run
+    still ends with its own RunEnded (abort, the worker's, drops the rest of the job instead).
+    The job decides where it pauses (`pause_due`, after flushing its messages); the worker then
+    waits there (`pause_now`).
     """
 
     def __init__(self, first_step: str | None = None) -> None:
+        super().__init__()
         self.stop_event = threading.Event()
-        self._condition = threading.Condition()
         self._mode = first_step or "run"
         self._steps = 1 if first_step else 0
+        self._pause_here = False
 
     @property
     def mode(self) -> str:
         return self._mode
 
     def _set(self, mode: str, steps: int = 0) -> None:
-        with self._condition:
+        with self.condition:
             self._mode, self._steps = mode, steps
-            self._condition.notify_all()
+            self.condition.notify_all()
 
     def resume(self) -> None:
         self._set("run")
@@ -54,43 +57,47 @@ class RunControl:
 
     def step(self, unit: str) -> None:
         """Train one more "batch" or "epoch", then pause again."""
-        with self._condition:
+        with self.condition:
             if self._mode == unit:
                 self._steps += 1
             else:
                 self._mode, self._steps = unit, 1
-            self._condition.notify_all()
+            self.condition.notify_all()
 
     def stop(self) -> None:
         self.stop_event.set()
-        with self._condition:
-            self._condition.notify_all()
+        with self.condition:
+            self.condition.notify_all()
 
     @property
     def stopped(self) -> bool:
         return self.stop_event.is_set()
 
-    def pause_due(self, event) -> bool:
-        """After ``event``: should the worker pause now? Counts down requested steps.
+    def pause_due(self, unit: str | None = None, last: bool = False) -> bool:
+        """After a finished "batch" or "epoch" (``last``: the epoch's last batch / the run's last
+        epoch), or at ``unit`` None (the data is loaded): should the job pause here? Counts
+        requested steps down.
 
         A batch step that completes an epoch waits for that epoch's stats (the next event) so the
         plots show the epoch; the run's very last epoch never pauses, so the run can finish.
         """
-        with self._condition:
-            kind = type(event).__name__
-            done = (kind == "BatchStats" and self._mode == "batch" and event.batch < event.batches) \
-                or (kind == "EpochStats" and self._mode in ("batch", "epoch")
-                    and event.epoch < event.epochs)
+        with self.condition:
+            done = (unit == "batch" and self._mode == "batch" and not last) \
+                or (unit == "epoch" and self._mode in ("batch", "epoch") and not last)
             if done:
                 self._steps -= 1
                 if self._steps <= 0:
                     self._mode, self._steps = "pause", 0
-            return self._mode == "pause"
+            self._pause_here = self._mode == "pause" and not self.stopped
+            return self._pause_here
 
-    def wait_while_paused(self) -> None:
-        with self._condition:
-            while self._mode == "pause" and not self.stop_event.is_set():
-                self._condition.wait(WAIT_SLICE)
+    def pause_now(self, value) -> bool:
+        with self.condition:
+            pause, self._pause_here = self._pause_here, False
+            return pause
+
+    def is_paused(self) -> bool:
+        return self._mode == "pause" and not self.stopped and not self.aborted
 
 
 class _Throttle:
@@ -107,16 +114,15 @@ class _Throttle:
         return False
 
 
-class TrainingWorker(QObject):
-    prepared = Signal(object)  # RunPrepared
-    progressed = Signal(object)  # ProgressUpdate
-    weights_updated = Signal(object)  # WeightsUpdate
-    surface_updated = Signal(object)  # SurfaceUpdate
-    confusion_updated = Signal(object)  # ConfusionUpdate
-    run_ended = Signal(object)  # RunEnded, always the last message
+def run_training(request: RunRequest, control: RunControl) -> Iterator[Messages | None]:
+    """The job of one run (or, with ``request.preview``, of picturing the current weights)."""
+    yield from TrainingJob(request, control).messages()
+
+
+class TrainingJob:
+    """One run's state inside the worker thread: the trainer, what is pending, the throttles."""
 
     def __init__(self, request: RunRequest, control: RunControl) -> None:
-        super().__init__()
         self.request = request
         self.control = control
         self.run_id = request.run_id
@@ -133,44 +139,38 @@ class TrainingWorker(QObject):
         self._started = 0.0
 
     # ----- the run -----------------------------------------------------------------------
-    @Slot()
-    def run(self) -> None:
-        """Entry point, called in the worker thread by QThread.started."""
+    def messages(self) -> Iterator[Messages | None]:
         self._started = time.perf_counter()
-        try:
-            import torch
-            torch.set_num_threads(1)  # leave the GUI thread a core (measured in CONVENTIONS)
-            if self._prepare():
-                self._train()
-        except Exception as exc:  # noqa: BLE001 - anything becomes a plain message, never a crash
-            log.debug("training run %s failed:\n%s", self.run_id, traceback.format_exc())
-            self.run_ended.emit(RunEnded(self.run_id, "error", describe_error(exc),
-                                         self._epochs_run(), self._batches_run, self._elapsed(),
-                                         node=getattr(exc, "node", None)))
-        finally:
-            self.moveToThread(QCoreApplication.instance().thread())  # safe to delete from the GUI
-            QThread.currentThread().quit()
+        import torch
+        torch.set_num_threads(1)  # leave the GUI thread a core (measured in CONVENTIONS)
+        prepared = self._prepare()
+        if self.control.stopped and not self.request.preview:
+            yield (RunEnded(self.run_id, "stopped", "Stopped before the first batch.",
+                            elapsed=self._elapsed()),)
+            return
+        yield (prepared,)
+        if self.request.preview:
+            yield self._pictures(0)
+            return
+        self.control.pause_due()  # paused while the data was still loading
+        yield None
+        yield from self._train()
 
-    def _prepare(self) -> bool:
+    def _prepare(self) -> RunPrepared:
         """Validate, load the data and compile in this thread (torch import, CSV parsing)."""
+        from core import probes
         from core.run_setup import prepare_run
         from core.training import Trainer
-        from core import probes
 
         network = self.request.network
         prepared = prepare_run(network, self.request.base_dir)
-        if self.control.stopped:
-            self.run_ended.emit(RunEnded(self.run_id, "stopped", "Stopped before the first batch.",
-                                         elapsed=self._elapsed()))
-            return False
         self._trainer = Trainer(prepared.model, prepared.dataset, network.training, prepared.loss,
                                 schedule_offset=self.request.epoch_offset)
         size = sum(p.numel() for p in prepared.model.parameters())
         if size > BIG_NETWORK:
             self._weights.interval = self.request.big_weights_interval
         self._plan = probes.surface_plan(prepared.dataset)
-        self.prepared.emit(self._describe(prepared.dataset, probes))
-        return True
+        return self._describe(prepared.dataset, probes)
 
     def _describe(self, dataset, probes) -> RunPrepared:
         plan, trainer = self._plan, self._trainer
@@ -185,90 +185,96 @@ class TrainingWorker(QObject):
             len(dataset.x_val), plan.kind if plan else None, plan.extent if plan else None,
             target_range, probes.data_points(dataset) if plan else None)
 
-    def _train(self) -> None:
-        trainer = self._trainer
-        self.control.wait_while_paused()  # paused while the data was still loading
-        for event in trainer.run(self.control.stop_event):
-            kind = type(event).__name__
-            if kind == "BatchStats":
-                self._on_batch(event)
-            elif kind == "EpochStats":
-                self._on_epoch(event)
-            else:
-                self._on_finished(event)
-                return
-            if self.control.pause_due(event) and not self.control.stopped:
-                self._flush(force=True)
-                self.control.wait_while_paused()
+    def _train(self) -> Iterator[Messages | None]:
+        from core.training import BatchStats, EpochStats, RunFinished
+        for event in self._trainer.run(self.control.stop_event):
+            match event:
+                case BatchStats():
+                    self._on_batch(event)
+                    epoch = None
+                    pause = self.control.pause_due("batch", event.batch >= event.batches)
+                case EpochStats():
+                    self._on_epoch(event)
+                    epoch = event.epoch
+                    pause = self.control.pause_due("epoch", event.epoch >= event.epochs)
+                case RunFinished():
+                    yield self._finished(event)
+                    return
+            yield self._flush(force=pause, epoch=epoch)
 
     # ----- per event ---------------------------------------------------------------------
     def _on_batch(self, stats) -> None:
         self._batches_run += 1
         self._pending.append(stats)
-        self._flush(force=False)
 
     def _on_epoch(self, stats) -> None:
         self._pending_epochs.append(stats)
         trainer = self._trainer
         self._confusion_due = trainer.classification and trainer.dataset.n_classes >= 2
-        self._flush(force=False, epoch=stats.epoch)
 
-    def _on_finished(self, finished) -> None:
+    def _finished(self, finished) -> Messages:
         """Last stats, the final pictures, and the final weights unless the run diverged (the
-        panel then restores the weights it had before the run)."""
-        self._send_progress()
+        document then keeps the weights it had before the run)."""
+        out = list(self._progress_messages())
         weights = None
         if finished.reason != "diverged":
             from core.compiler import extract_weights
-            if self._confusion_due:
-                self._send_confusion(finished.epochs_run)
+            out += self._pictures(finished.epochs_run, confusion=self._confusion_due)
             weights = extract_weights(self._trainer.model)
-            self._send_surface(finished.epochs_run)
-        self.run_ended.emit(RunEnded(self.run_id, finished.reason, finished.message,
-                                     finished.epochs_run, self._batches_run, finished.elapsed,
-                                     weights))
+        out.append(RunEnded(self.run_id, finished.reason, finished.message, finished.epochs_run,
+                            self._batches_run, finished.elapsed, weights))
+        return tuple(out)
 
-    def _flush(self, force: bool, epoch: int | None = None) -> None:
-        """Send what is due (rates in RunRequest); ``force`` at a pause sends everything now."""
+    def _pictures(self, epoch: int, confusion: bool = True) -> Messages:
+        """The boundary and the confusion matrix of the model as it is now."""
+        out = []
+        trainer = self._trainer
+        if confusion and trainer.classification and trainer.dataset.n_classes >= 2:
+            out.append(self._confusion_message(epoch))
+        if self._plan is not None:
+            out.append(self._surface_message(epoch))
+        return tuple(out)
+
+    def _flush(self, force: bool, epoch: int | None = None) -> Messages | None:
+        """What is due (rates in RunRequest); ``force`` at a pause sends everything now."""
         now = time.perf_counter()
+        out = []
         if force or self._progress.due(now):
-            self._send_progress()
+            out += self._progress_messages()
         if self._confusion_due and (force or self._confusion.due(now)):
             self._confusion_due = False
-            self._send_confusion(self._epochs_run())
+            out.append(self._confusion_message(self._epochs_run()))
         if force or self._weights.due(now):
-            self._send_weights()
+            out.append(self._weights_message())
         if self._plan is not None and (force or self._surface.due(now)):
-            self._send_surface(epoch if epoch is not None else self._epochs_run())
+            out.append(self._surface_message(epoch if epoch is not None else self._epochs_run()))
+        return tuple(out) or None
 
     # ----- messages ----------------------------------------------------------------------
-    def _send_progress(self) -> None:
+    def _progress_messages(self) -> list:
         """Batches and epochs since the last update, in order."""
-        if self._pending or self._pending_epochs:
-            self.progressed.emit(ProgressUpdate(self.run_id, tuple(self._pending),
-                                                tuple(self._pending_epochs)))
-            self._pending, self._pending_epochs = [], []
+        if not (self._pending or self._pending_epochs):
+            return []
+        update = ProgressUpdate(self.run_id, tuple(self._pending), tuple(self._pending_epochs))
+        self._pending, self._pending_epochs = [], []
+        return [update]
 
-    def _send_weights(self) -> None:
+    def _weights_message(self) -> WeightsUpdate:
         from core.compiler import extract_weights
-        self.weights_updated.emit(WeightsUpdate(self.run_id, extract_weights(self._trainer.model)))
+        return WeightsUpdate(self.run_id, extract_weights(self._trainer.model))
 
-    def _send_surface(self, epoch: int) -> None:
-        if self._plan is None:
-            return
+    def _surface_message(self, epoch: int) -> SurfaceUpdate:
         from core import probes
         trainer = self._trainer
         values, maps = probes.evaluate_surface(trainer.model, self._plan, trainer.loss_name,
                                                trainer.classification)
-        self.surface_updated.emit(SurfaceUpdate(self.run_id, epoch, values, self._plan.xs,
-                                                self._plan.ys, maps))
+        return SurfaceUpdate(self.run_id, epoch, values, self._plan.xs, self._plan.ys, maps)
 
-    def _send_confusion(self, epoch: int) -> None:
+    def _confusion_message(self, epoch: int) -> ConfusionUpdate:
         from core import probes
         dataset = self._trainer.dataset
         matrix, subset = probes.confusion_matrix(self._trainer, dataset.n_classes)
-        self.confusion_updated.emit(ConfusionUpdate(self.run_id, epoch, matrix,
-                                                    tuple(dataset.class_names), subset))
+        return ConfusionUpdate(self.run_id, epoch, matrix, tuple(dataset.class_names), subset)
 
     def _epochs_run(self) -> int:
         return self._trainer.epochs_run if self._trainer is not None else 0

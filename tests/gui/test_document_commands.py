@@ -142,8 +142,11 @@ def test_replace_network_and_modified_flag(doc):
 
 def test_live_weights_cancel_restores(doc):
     doc.set_weights("h", {"weight": np.ones((2, 2))})
-    doc.begin_live_weights()
-    doc.set_live_weights({"h": {"weight": np.zeros((2, 2))}})
+    doc.begin_live_weights(lambda: doc.network.trained)
+    doc.live.show({"h": {"weight": np.zeros((2, 2))}})
+    assert doc.display_weights("h")["weight"].sum() == 0  # shown ...
+    assert doc.graph.weights("h")["weight"].sum() == 4  # ... but never put in the model
     count = doc.undo_stack.count()
     doc.cancel_live_weights()
-    assert doc.graph.weights("h")["weight"].sum() == 4 and doc.undo_stack.count() == count
+    assert doc.display_weights("h")["weight"].sum() == 4 and doc.undo_stack.count() == count
+    assert doc.graph.weights("h")["weight"].sum() == 4

@@ -22,7 +22,7 @@ def start_digits_run(qtbot):
     panel.show()
     document.set_param("hidden_1", "units", 100)
     panel.session.train()
-    qtbot.waitUntil(lambda: panel.session._weights_shown, timeout=30000)
+    qtbot.waitUntil(lambda: panel.session.weights_shown, timeout=30000)
     return document, panel
 
 
@@ -63,8 +63,32 @@ def test_late_weight_messages_after_the_flush_do_not_touch_the_graph(qtbot):
     document, panel = start_digits_run(qtbot)
     document.flush_live_weights()
     before = document.graph.weights("scores")
-    document.set_live_weights({"scores": {"weight": np.zeros((64, 10)), "bias": np.zeros(10)}})
+    document.live.show({"scores": {"weight": np.zeros((64, 10)), "bias": np.zeros(10)}})
     np.testing.assert_array_equal(document.graph.weights("scores")["weight"], before["weight"])
+    np.testing.assert_array_equal(document.display_weights("scores")["weight"], before["weight"])
+    panel.shutdown()
+
+
+def test_live_weights_are_shown_but_never_put_in_the_model_during_a_run(qtbot):
+    """Rule 13: the canvas draws the run's weights; the graph and the undo history change only
+    when the run ends, as one step with the epochs trained."""
+    document, panel = start_digits_run(qtbot)
+    events = []
+    document.graph_changed.connect(events.append)
+    qtbot.waitUntil(lambda: panel.session.last_epoch is not None, timeout=30000)
+    assert document.graph.weights("scores") == {}  # a fresh run: the model still has none
+    assert document.display_weights("scores")["weight"].shape == (64, 10)
+    assert not [e for e in events if e.kind == "weights_changed"]
+    count = document.undo_stack.count()
+    with qtbot.waitSignal(panel.session.training_finished, timeout=30000) as blocker:
+        panel.stop()
+    epochs = blocker.args[0].ended.epochs_run
+    assert document.undo_stack.count() == count + 1
+    assert document.undo_stack.text(count) == f"Train {epochs} epoch{'s' if epochs != 1 else ''}"
+    assert document.graph.weights("scores")["weight"].shape == (64, 10)
+    assert document.network.trained.epochs == epochs and document.network.trained.runs
+    document.undo()
+    assert document.graph.weights("scores") == {} and document.network.trained.epochs == 0
     panel.shutdown()
 
 

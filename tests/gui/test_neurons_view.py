@@ -50,10 +50,12 @@ def test_weights_drive_colour_and_width_and_update_without_new_items(window):
     assert edge._labels == ["1.5", "-0.5", "0", "-3"]
     assert h_item.biases.tolist() == [0.2, -0.4]
     # a later issue streams trained weights: silent live updates reuse the same items
-    window.document.begin_live_weights()
-    window.document.set_live_weights({"h": {"weight": -weights, "bias": np.zeros(2)}})
+    window.document.begin_live_weights(lambda: window.document.network.trained)
+    window.document.live.show({"h": {"weight": -weights, "bias": np.zeros(2)}})
     assert set(window.scene.items()) == items_before
     assert edge._pens[0].color().rgb() == NEGATIVE_COLOR.rgb()
+    assert h_item.biases.tolist() == [0.0, 0.0]
+    assert window.document.graph.weights("h")["weight"][0, 0] == 1.5  # a view, not an edit
     window.document.commit_live_weights("Train")
     window.document.undo_stack.undo()
     assert window.document.graph.weights("h")["weight"][0, 0] == 1.5

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QMainWindow
 
 from core.fileformat import load_network
 from gui.document import Document
-from gui.training import TrainingPanel, runner, warmup
+from gui import workers
+from gui.training import TrainingPanel, warmup
 from gui.training.messages import ConfusionUpdate, ProgressUpdate, RunEnded, SurfaceUpdate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
@@ -420,8 +421,8 @@ def test_deleting_the_panel_during_training_joins_the_thread(qtbot, qtlog):
     thread = panel.session.run.thread
     panel.deleteLater()
     qtbot.waitUntil(lambda: not thread.isRunning(), timeout=5000)
-    runner.prune_finished()
-    assert not any(run.is_running() for run in runner.live_runs())
+    workers.prune_finished()
+    assert not any(worker.is_running() for worker in workers.live_workers())
     assert not [r for r in qtlog.records if "QThread" in r.message]
 
 
