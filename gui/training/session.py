@@ -186,7 +186,8 @@ class TrainingSession(QObject):
             return
         self._run_ids += 1
         self._preview_id = self._run_ids
-        request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), preview=True)
+        request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), preview=True,
+                             epoch_offset=self.document.network.schedule_offset())
         self._start_job(request, RunControl())
 
     def shutdown(self) -> None:

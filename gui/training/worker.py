@@ -149,8 +149,8 @@ class TrainingJob:
                             elapsed=self._elapsed()),)
             return
         yield (prepared,)
-        if self.request.preview:
-            yield self._pictures(0)
+        if self.request.preview:  # titled with the epochs the weights were trained for
+            yield self._pictures(self.request.epoch_offset)
             return
         self.control.pause_due()  # paused while the data was still loading
         yield None

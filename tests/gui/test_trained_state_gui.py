@@ -102,6 +102,8 @@ def test_reopened_file_shows_its_curves_and_boundary_and_continues(qtbot, make_p
     np.testing.assert_array_equal(again.plots.curves["train_loss"].xData, curves)
     assert len(again.plots.history) == 1  # run 1 faded, run 2 the current curve
     qtbot.waitUntil(lambda: again.boundary.image_values() is not None, timeout=RUN_TIMEOUT)
+    qtbot.waitUntil(lambda: "epoch 60" in again.boundary.title.text(), timeout=RUN_TIMEOUT)
+    assert not reopened.undo_stack.count()  # picturing the weights is no edit
     assert again.controls.actions["train"].text() == "Continue"
     outcome = train(qtbot, again)
     assert outcome.info.epoch_offset == 60 and outcome.info.number == 3
