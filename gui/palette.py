@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QLineEdit, QTreeWidget, QTreeW
 from core.layers import CATEGORIES, all_specs
 from gui.canvas.view import LAYER_MIME
 from gui.icons import spec_icon
+from gui.style import bolded
 
 TYPE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -42,9 +43,7 @@ class PaletteTree(QTreeWidget):
                 continue
             group = QTreeWidgetItem(self, [category])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            bold = group.font(0)
-            bold.setBold(True)
-            group.setFont(0, bold)
+            group.setFont(0, bolded(group.font(0)))
             for spec in members:
                 entry = QTreeWidgetItem(group, [spec.display_name])
                 entry.setIcon(0, spec_icon(spec))

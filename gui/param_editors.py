@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QLi
                                QSizePolicy, QSpinBox, QWidget)
 
 from core.layers import ParamSpec
+from gui.style import ERROR_TEXT_STYLE
 
 INT_LIMIT = 2**31 - 1  # what a QSpinBox holds; larger ranges (seeds) use a 0-decimal double box
 FLOAT_LIMIT = 1e9
@@ -40,7 +41,7 @@ class ParamEditor(QObject):
         self.widget.setObjectName(f"param_{param.name}")
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #d32f2f;")
+        self.error_label.setStyleSheet(ERROR_TEXT_STYLE)
         self.error_label.hide()
 
     # ----- widgets per kind --------------------------------------------------------------

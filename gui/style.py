@@ -78,6 +78,7 @@ TRAIN_COLOR = "#1565c0"
 VALIDATION_COLOR = "#e65100"
 BATCH_COLOR = (120, 144, 156, 80)
 HISTORY_COLORS = ("#7986cb", "#4db6ac", "#ba68c8", "#a1887f", "#90a4ae", "#f06292")
+PLOT_TITLE_SIZE = "10pt"  # pyqtgraph plot titles
 
 
 def category_color(category: str | None) -> QColor:

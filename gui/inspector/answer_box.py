@@ -12,9 +12,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLa
 
 from core.inspection.answers import (DEFAULT_ATOL, DEFAULT_RTOL, Quantity, Verdict, check,
                                    parse_number)
+from gui.style import ERROR_TEXT_STYLE, GOOD_TEXT_STYLE
 
-GOOD_STYLE = "color: #188038;"
-BAD_STYLE = "color: #c5221f;"
+GOOD_STYLE = GOOD_TEXT_STYLE
+BAD_STYLE = ERROR_TEXT_STYLE
 
 
 class AnswerBox(QGroupBox):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QImage, QKeySequence, QPixmap
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHeaderView, QLabel,
                                QSizePolicy, QTableView, QVBoxLayout, QWidget)
 
 from core.inspection.formulas import fmt
 from core.inspection.stages import TensorSpec
-from gui.style import NEGATIVE_COLOR, POSITIVE_COLOR
+from gui.style import (MUTED_STYLE, NEGATIVE_COLOR, POSITIVE_COLOR, SELECTED_COLUMN_COLOR, bolded,
+                       font)
 
 TABLE_MAX = 20  # columns (and rows) shown as numbers; beyond: summary + picture
 BATCH_ROWS_MAX = 32  # one row per sample: a whole default batch stays readable (scrolling)
@@ -25,7 +26,7 @@ PICTURE_SIDE = 72  # pixels per channel picture (nearest-neighbour upscaling)
 BIG_PICTURE = (340, 200)  # box for a summarised matrix drawn as one heat map
 VISIBLE_ROWS = 8
 HIDDEN_TEXT = "?"
-SELECTED_COLUMN = QColor("#fde9a9")  # warm: never confused with the blue of positive values
+SELECTED_COLUMN = SELECTED_COLUMN_COLOR
 
 
 DISPLAY, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
@@ -97,9 +98,7 @@ class TensorTableModel(QAbstractTableModel):
             labels = self.columns if horizontal else self.rows
             return labels[section] if section < len(labels) else ""
         if role == Qt.ItemDataRole.FontRole and horizontal and section == self.selected_column:
-            bold = QFont()
-            bold.setBold(True)
-            return bold
+            return bolded(font())
         return None
 
     def set_masked(self, masked: bool) -> None:
@@ -286,10 +285,10 @@ class TensorView(QFrame):
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setSpacing(3)
         shape = "×".join(str(d) for d in np.shape(spec.array)) or "scalar"
-        self.title = QLabel(f"<b>{spec.label}</b> <span style='color:#5f6368'>{shape}</span>")
+        self.title = QLabel(f"<b>{spec.label}</b> <span style='{MUTED_STYLE}'>{shape}</span>")
         layout.addWidget(self.title)
         self.note = QLabel(wordWrap=True)
-        self.note.setStyleSheet("color: #5f6368;")
+        self.note.setStyleSheet(MUTED_STYLE)
         layout.addWidget(self.note)
         self._build_table(layout, rows)
         self.pictures = self._build_pictures(layout)

@@ -9,8 +9,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from gui.canvas.overlays_inspector import PHASE_COLORS
-from gui.style import font
+from gui.style import PHASE_COLORS, TEXT_COLOR, TEXT_ON_COLOR, font, translucent
 
 LETTERS = {"forward": "F", "loss": "L", "backward": "B", "update": "U"}
 MAX_CHIP = 28.0
@@ -58,11 +57,11 @@ class TimelineBar(QWidget):
             rect = self._chip(i)
             color = QColor(PHASE_COLORS[stage.phase])
             done = i <= self.current
-            fill = color if done else QColor(color.red(), color.green(), color.blue(), 45)
-            painter.setPen(QPen(QColor("#202124"), 2.0) if i == self.current else Qt.PenStyle.NoPen)
+            fill = color if done else translucent(color, 45)
+            painter.setPen(QPen(TEXT_COLOR, 2.0) if i == self.current else Qt.PenStyle.NoPen)
             painter.setBrush(fill)
             painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 4, 4)
-            painter.setPen(QColor("white") if done else color.darker(130))
+            painter.setPen(TEXT_ON_COLOR if done else color.darker(130))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, LETTERS[stage.phase])
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802

@@ -15,8 +15,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from gui.training.colors import (MUTED_STYLE, class_color, class_mixture_rgb, diverging_lut,
-                                 value_colors)
+from gui.style import (MUTED_STYLE, PAPER, POINT_COLOR, POINT_HALO, SMALL_MUTED_STYLE, TEXT_COLOR,
+                       class_color, class_mixture_rgb, diverging_lut, value_colors)
 from gui.training.messages import RunPrepared, SurfaceUpdate
 
 IDLE_TEXT = "Train a network with two inputs to see its decision boundary here."
@@ -32,7 +32,7 @@ class BoundaryView(QWidget):
         self.plot.setMinimumSize(170, 140)
         self.image = pg.ImageItem()
         self.image.setZValue(-10)
-        self.curve = pg.PlotDataItem(pen=pg.mkPen("#202124", width=2.5))
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(TEXT_COLOR, width=2.5))
         self.train_points = pg.ScatterPlotItem(size=7, pxMode=True)
         self.val_points = pg.ScatterPlotItem(size=8, pxMode=True)
         for graphic in (self.image, self.curve, self.train_points, self.val_points):
@@ -44,9 +44,9 @@ class BoundaryView(QWidget):
         self.title.setObjectName("boundary_title")
         self.legend = QLabel()
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.legend.setStyleSheet(MUTED_STYLE + " font-size:8pt;")
+        self.legend.setStyleSheet(SMALL_MUTED_STYLE)
         self.readout = QLabel(" ")
-        self.readout.setStyleSheet(MUTED_STYLE + " font-size:8pt;")
+        self.readout.setStyleSheet(SMALL_MUTED_STYLE)
         for label in (self.legend, self.readout):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._lut = diverging_lut()
@@ -157,18 +157,18 @@ class BoundaryView(QWidget):
             pos = np.column_stack([x[:, 0], y]) if one_d else x
             colors = self._point_colors(prepared, y)
             if hollow:
-                scatter.setData(pos=pos, brush=pg.mkBrush(255, 255, 255, 170), symbol="o",
+                scatter.setData(pos=pos, brush=pg.mkBrush(POINT_HALO), symbol="o",
                                 pen=[pg.mkPen(c, width=2) for c in colors])
             else:
                 scatter.setData(pos=pos, brush=[pg.mkBrush(c) for c in colors], symbol="o",
-                                pen=pg.mkPen("w", width=1))
+                                pen=pg.mkPen(PAPER, width=1))
 
     def _point_colors(self, prepared: RunPrepared, y: np.ndarray) -> list:
         if prepared.task == "classification":
             cache = {k: class_color(k) for k in np.unique(y)}
             return [cache[k] for k in y]
         if prepared.surface_kind == "1d":
-            return [pg.mkColor("#546e7a")] * len(y)
+            return [pg.mkColor(POINT_COLOR)] * len(y)
         low, high = prepared.target_range
         return value_colors(y, low, high)
 

@@ -14,9 +14,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from gui.training.colors import CLASS_COLORS, MUTED_STYLE
+from gui.style import CLASS_COLORS, MUTED_STYLE, PAPER, smaller, tint
 from gui.training.messages import ConfusionUpdate
-from gui.style import tint
 
 IDLE_TEXT = "The confusion matrix appears after the first epoch of a classification run."
 
@@ -34,9 +33,7 @@ class ConfusionView(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumSectionSize(18)
         self.table.verticalHeader().setMinimumSectionSize(14)
-        small = self.table.font()
-        small.setPointSizeF(max(7.0, small.pointSizeF() - 1.5))
-        self.table.setFont(small)  # ten classes must fit a narrow dock
+        self.table.setFont(smaller(self.table.font()))  # ten classes must fit a narrow dock
         self.note = QLabel("Rows: true class · columns: predicted class · ok: share of each "
                            "class predicted correctly.")
         self.note.setWordWrap(True)
@@ -115,6 +112,6 @@ class ConfusionView(QWidget):
                 item.setText(str(int(matrix[i, j])))
                 base = right if i == j else wrong
                 item.setBackground(QBrush(tint(base, 1.0 - 0.75 * share) if share else
-                                          QColor("white")))
+                                          PAPER))
             acc_item = self.table.item(i, len(matrix))
             acc_item.setText("—" if np.isnan(accuracy[i]) else f"{accuracy[i]:.0%}")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QLabel, Q
 
 from core.settings import SCALINGS, DatasetSpec, SettingsError
 from gui.document import Document
-from gui.training.colors import MUTED_STYLE
+from gui.style import ERROR_TEXT_STYLE, MUTED_STYLE
 from gui.training.widgets import PageStack, compact_combo
 from gui.training.data_loader import BackgroundJobs, is_slow, load_preview
 from gui.training.dataset_sources import BuiltinPage, CsvPage, IdxPage, InlinePage
@@ -72,7 +72,7 @@ class DatasetBox(QWidget):
         self.hint.setStyleSheet(MUTED_STYLE)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color:#d32f2f;")
+        self.error.setStyleSheet(ERROR_TEXT_STYLE)
 
     def _lay_out(self) -> None:
         form = QFormLayout()

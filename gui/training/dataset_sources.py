@@ -21,7 +21,7 @@ from core.datasets.builtin import normalize_params
 from core.layers import ParamError
 from core.settings import DatasetSpec
 from gui.param_editors import ParamEditor
-from gui.training.colors import MUTED_STYLE
+from gui.style import ERROR_TEXT_STYLE, MUTED_STYLE
 from gui.training.widgets import compact_combo
 from gui.training.data_loader import BackgroundJobs, CsvColumns, peek_csv
 
@@ -96,7 +96,7 @@ class BuiltinPage(SourcePage):
         self.form = QFormLayout()
         self.editors: dict[str, ParamEditor] = {}
         self.error = QLabel()
-        self.error.setStyleSheet("color:#d32f2f;")
+        self.error.setStyleSheet(ERROR_TEXT_STYLE)
         self.error.setWordWrap(True)
         self._spec = DatasetSpec()
         layout = QVBoxLayout(self)

@@ -13,8 +13,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
-from gui.training.colors import (BATCH_COLOR, HISTORY_COLORS, MUTED_STYLE, TRAIN_COLOR,
-                                 VALIDATION_COLOR)
+from gui.style import (BATCH_COLOR, FAINT_COLOR, HISTORY_COLORS, LEGEND_BACKDROP, MUTED_STYLE,
+                       PLOT_TITLE_SIZE, TEXT_COLOR, TRAIN_COLOR, VALIDATION_COLOR)
 
 MAX_HISTORY = 6
 SIDE_BY_SIDE_WIDTH = 480  # px; narrower than this, the accuracy plot goes under the loss plot
@@ -49,7 +49,7 @@ class Series:
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
     widget = pg.PlotWidget(background="w")
     item = widget.getPlotItem()
-    item.setTitle(title, color="#202124", size="10pt")
+    item.setTitle(title, color=TEXT_COLOR.name(), size=PLOT_TITLE_SIZE)
     item.setLabel("bottom", "epoch")
     item.setLabel("left", y_label)
     item.setMenuEnabled(False)
@@ -109,7 +109,7 @@ class MetricPlots(QWidget):
         """Stacked plots are short: drop the titles (the y labels say which is which) and the
         upper plot's epoch label, which the lower plot shows for both."""
         loss, acc = self.loss_plot.getPlotItem(), self.acc_plot.getPlotItem()
-        loss.setTitle("Loss" if on else None, color="#202124", size="10pt")
+        loss.setTitle("Loss" if on else None, color=TEXT_COLOR.name(), size=PLOT_TITLE_SIZE)
         self.set_classification(self._classification)
         if not on:
             acc.setTitle(None)
@@ -119,7 +119,7 @@ class MetricPlots(QWidget):
     def _make_curves(self) -> dict[str, pg.PlotDataItem]:
         loss_legend = self.loss_plot.getPlotItem().addLegend(offset=(-6, 6), labelTextSize="8pt")
         self.acc_plot.getPlotItem().addLegend(offset=(-6, -6), labelTextSize="8pt")
-        loss_legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        loss_legend.setBrush(pg.mkBrush(LEGEND_BACKDROP))
         styles = {
             "batch_loss": (self.loss_plot, pg.mkPen(BATCH_COLOR, width=1), "batch"),
             "train_loss": (self.loss_plot, pg.mkPen(TRAIN_COLOR, width=2), "train"),
@@ -158,7 +158,7 @@ class MetricPlots(QWidget):
         self._fit_loss_range()
 
     def _cursor(self, plot: pg.PlotWidget) -> pg.InfiniteLine:
-        line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#9aa0a6", style=Qt.PenStyle.DotLine))
+        line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(FAINT_COLOR, style=Qt.PenStyle.DotLine))
         line.setVisible(False)
         plot.addItem(line, ignoreBounds=True)
         return line
@@ -205,7 +205,8 @@ class MetricPlots(QWidget):
         title = "Accuracy" if on else "Accuracy (classification only)"
         item = self.acc_plot.getPlotItem()
         if self.plots_layout.direction() == QBoxLayout.Direction.LeftToRight:
-            item.setTitle(title, color="#202124" if on else "#9aa0a6", size="10pt")
+            item.setTitle(title, color=(TEXT_COLOR if on else FAINT_COLOR).name(),
+                          size=PLOT_TITLE_SIZE)
         item.setLabel("left", "accuracy" if on else "accuracy (classification only)")
 
     def add_batches(self, batches) -> None:

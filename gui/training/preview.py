@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QLabel, QStackedWidget, QTable
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from core.settings import DatasetSpec
-from gui.training.colors import MUTED_STYLE, class_color, value_colors
+from gui.style import (ERROR_COLOR, ERROR_TEXT_STYLE, MUTED_STYLE, PAPER, POINT_COLOR, class_color,
+                       value_colors)
 
 MAX_SCATTER = 2000
 IMAGE_COLUMNS, IMAGE_ROWS = 8, 3
@@ -62,7 +63,7 @@ class DatasetPreview(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(MUTED_STYLE)
         self.scatter_plot = self._plot()
-        self.scatter = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.8))
+        self.scatter = pg.ScatterPlotItem(size=6, pen=pg.mkPen(PAPER, width=0.8))
         self.scatter_plot.addItem(self.scatter)
         self.image_plot = self._plot()
         self.image_plot.getPlotItem().hideAxis("left")
@@ -98,7 +99,7 @@ class DatasetPreview(QWidget):
     # ----- states ------------------------------------------------------------------------
     def show_message(self, text: str, error: bool = False) -> None:
         self.kind = "message"
-        self.message.setStyleSheet("color:#b71c1c;" if error else MUTED_STYLE)
+        self.message.setStyleSheet(ERROR_TEXT_STYLE if error else MUTED_STYLE)
         self.message.setText(text)
         self.stack.setCurrentWidget(self.message)
         if error:
@@ -131,7 +132,7 @@ class DatasetPreview(QWidget):
             values = y[:, 0]
             brushes = [pg.mkBrush(c) for c in value_colors(values, values.min(), values.max())]
         else:
-            brushes = pg.mkBrush("#546e7a")
+            brushes = pg.mkBrush(POINT_COLOR)
         self.scatter.setData(pos=points, brush=brushes)
         names = list(raw.feature_names) + ["", ""]
         item = self.scatter_plot.getPlotItem()
@@ -167,7 +168,7 @@ class DatasetPreview(QWidget):
             return
         for i in range(count):
             r, c = divmod(i, IMAGE_COLUMNS)
-            text = pg.TextItem(raw.class_names[int(raw.y[i])], color="#d32f2f", anchor=(0, 0))
+            text = pg.TextItem(raw.class_names[int(raw.y[i])], color=ERROR_COLOR, anchor=(0, 0))
             text.setPos(c * (w + gap), r * (h + gap))
             self.image_plot.addItem(text)
             self._labels.append(text)

@@ -20,7 +20,7 @@ from core.settings import (TRAINING_PARAMS, SettingsError, shown_settings, train
                            used_settings)
 from gui.document import Document
 from gui.param_editors import ParamEditor
-from gui.training.colors import MUTED_STYLE
+from gui.style import ERROR_TEXT_STYLE, MUTED_STYLE
 
 FULL_BATCH_TIP = "Use the whole training set for every update (batch size 0 in the file)."
 
@@ -33,7 +33,7 @@ class SettingsBox(QWidget):
         self.widgets: dict[str, QWidget] = {}
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color:#d32f2f;")
+        self.error.setStyleSheet(ERROR_TEXT_STYLE)
         self.error.hide()
         self._last_batch = training_param("batch_size").default
         self._build()
