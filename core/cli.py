@@ -158,13 +158,26 @@ def _prepare(network: Network, file: str, err: TextIO, purpose: str = "train"):
     from core.training import Trainer
 
     _use_one_thread()
+    base_dir = Path(file).resolve().parent
+    _note_outside_data(network, base_dir, err)
     try:
-        run = prepare_run(network, Path(file).resolve().parent, purpose=purpose)
+        run = prepare_run(network, base_dir, purpose=purpose)
     except (RunError, ValueError) as exc:
         print(f"error: {exc}", file=err)
         return None
     return run, Trainer(run.model, run.dataset, network.training, run.loss,
                         schedule_offset=network.schedule_offset())
+
+
+def _note_outside_data(network: Network, base_dir: Path, err: TextIO) -> None:
+    """The window asks before reading data from outside the network file's folder; the command
+    line reads it, since the user named the file to run, but says so, so that a file pointing at
+    /etc/passwd or ~/.ssh cannot do it unnoticed."""
+    from core.datasets import outside_paths
+    from core.datasets.base import excerpt
+    for path in outside_paths(network.dataset, base_dir):
+        print(f"note: reading data from outside the network file's folder: {excerpt(str(path), 300)}",
+              file=err)
 
 
 def _use_one_thread() -> None:

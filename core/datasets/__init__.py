@@ -11,16 +11,16 @@ from pathlib import Path
 
 import numpy as np
 
-from core.datasets.base import (Dataset, DatasetError, RawData, encode_targets, fit_scaler,
-                                split_indices)
+from core.datasets.base import (MAX_DATA_BYTES, Dataset, DatasetError, RawData, encode_targets,
+                                fit_scaler, outside_paths, split_indices)
 from core.datasets.builtin import BUILTIN, BuiltinInfo, builtin_raw, load_builtin
 from core.datasets.csvfile import load_csv
 from core.datasets.idx import load_idx, read_idx
 from core.datasets.tabular import load_inline
 from core.settings import DatasetSpec
 
-__all__ = ["BUILTIN", "BuiltinInfo", "Dataset", "DatasetError", "builtin_raw", "load_dataset",
-           "load_raw", "read_idx"]
+__all__ = ["BUILTIN", "MAX_DATA_BYTES", "BuiltinInfo", "Dataset", "DatasetError", "builtin_raw",
+           "load_dataset", "load_raw", "outside_paths", "read_idx"]
 
 
 def load_raw(spec: DatasetSpec, base_dir: Path | None = None) -> RawData:

@@ -7,14 +7,22 @@ or on the user's split/scaling choice happens here, once, so every source behave
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from core.layers.catalogue import LOSSES
+from core.regular_files import NotRegularFileError, check_regular, is_inside
 
 TASKS = ("classification", "regression")
+
+
+# The one limit on a dataset (docs/file-format.md, "Limits"): the bytes read from its files (after
+# gunzip) and its values in memory (4 bytes per value, plus about 64 bytes per CSV row for its
+# target cell) may each be at most this. MNIST is 47 MB of images, 188 MB as float32 values.
+MAX_DATA_BYTES = 1_000_000_000
 
 
 class DatasetError(ValueError):
@@ -139,15 +147,55 @@ def fit_scaler(x_train: np.ndarray, scaling: str) -> tuple[np.ndarray, np.ndarra
 
 
 def resolve_path(value: object, base_dir: Path | None, what: str) -> Path:
-    """A data file path from the spec; relative paths are relative to the network file's folder."""
+    """A data file path from the spec; relative paths are relative to the network file's folder.
+    Only a regular file will do: a folder, a FIFO (which would block the read forever) or a
+    device is named as what it is."""
+    path = full_path(value, base_dir, what)
+    try:
+        check_regular(path)
+    except FileNotFoundError:
+        raise DatasetError(f"Cannot find the {what} file {excerpt(str(path), 200)}.") from None
+    except NotRegularFileError as exc:
+        raise DatasetError(f"The {what} file {excerpt(str(path), 200)} is {exc.kind}, not a "
+                           "regular file: choose a data file.") from None
+    return path
+
+
+def full_path(value: object, base_dir: Path | None, what: str = "data") -> Path:
+    """Where a data path from a network file points, without touching the disk."""
     if not isinstance(value, str) or not value.strip():
         raise DatasetError(f"The {what} path is missing; choose a file.")
     path = Path(value).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path
-    if not path.is_file():
-        raise DatasetError(f"Cannot find the {what} file '{path}'.")
     return path
+
+
+def excerpt(text: str, limit: int = 40, quoted: bool = True) -> str:
+    """A cell (or name) as a message quotes it: at most ``limit`` characters, control characters
+    escaped, in quotes. A hostile file must not fill a dialog with its contents."""
+    shown = text if len(text) <= limit else text[:limit]
+    escaped = "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown)
+    escaped = f"'{escaped}'" if quoted else escaped
+    return escaped + ("…" if len(text) > limit else "")
+
+
+def check_data_size(what: str, nbytes: int, detail: str = "") -> None:
+    """The one limit on what a dataset may occupy (bytes read from its files, after gunzip, and
+    its values in memory): DatasetError with both numbers when ``nbytes`` exceeds it."""
+    if nbytes > MAX_DATA_BYTES:
+        raise DatasetError(f"{what} {detail or 'is'} {size_text(nbytes)}; a dataset may take "
+                           f"at most {size_text(MAX_DATA_BYTES)}: use a smaller file "
+                           "(or fewer rows).")
+
+
+def size_text(nbytes: int) -> str:
+    """A size as messages show it: '1,000 MB', '4.2 MB', '213 KB' (decimal units)."""
+    if nbytes >= 10_000_000:
+        return f"{nbytes / 1e6:,.0f} MB"
+    if nbytes >= 1_000_000:
+        return f"{nbytes / 1e6:.1f} MB"
+    return f"{nbytes / 1e3:,.0f} KB"
 
 
 def check_no_unknown(params: dict, known: set[str], where: str) -> None:
@@ -156,3 +204,22 @@ def check_no_unknown(params: dict, known: set[str], where: str) -> None:
     if unknown:
         raise DatasetError(f"{where} has no parameter named '{unknown[0]}'; "
                            f"known: {', '.join(sorted(known)) or 'none'}.")
+
+
+DATA_PATH_KEYS = {"csv": ("path",), "idx": ("images", "labels")}
+
+
+def outside_paths(spec, base_dir: Path | None) -> list[Path]:
+    """The data files ``spec`` (a DatasetSpec) would read from outside ``base_dir``, the network
+    file's folder: an absolute path elsewhere, ``../``, ``~``, ``/proc/self/...`` or a symlink that
+    leads out. With no folder (an unsaved network) every data file counts as outside. The window
+    asks before reading these: a network file must not make it read any file on the disk."""
+    outside = []
+    for key in DATA_PATH_KEYS.get(spec.source, ()):
+        value = spec.params.get(key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        path = full_path(value, base_dir)
+        if base_dir is None or not is_inside(path, base_dir):
+            outside.append(Path(os.path.realpath(path)))  # where it really leads
+    return outside

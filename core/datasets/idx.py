@@ -11,11 +11,13 @@ import gzip
 import math
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
-from core.datasets.base import DatasetError, RawData, check_no_unknown, resolve_path
+from core.datasets.base import (DatasetError, RawData, check_data_size, check_no_unknown,
+                                resolve_path)
+from core.regular_files import open_regular, size_of
 
 _TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _KEYS = {"images", "labels", "limit", "flatten"}
@@ -25,33 +27,43 @@ MAX_CLASSES = 10_000  # a hostile labels file must not make us build millions of
 
 
 def read_idx(path: Path) -> np.ndarray:
-    """The array stored in an IDX file, checked against its header (magic, size)."""
-    data = _file_bytes(path)
-    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in _TYPES or data[3] == 0:
-        raise DatasetError(f"{path.name} is not an IDX file (its first bytes are not an IDX header).")
-    ndim, dtype = data[3], np.dtype(_TYPES[data[2]])
-    header_size = 4 + 4 * ndim
-    if len(data) < header_size:
-        raise DatasetError(f"{path.name} is truncated: its header is incomplete.")
-    shape = tuple(int(d) for d in np.frombuffer(data, ">u4", count=ndim, offset=4))
-    expected = math.prod(shape) * dtype.itemsize  # Python ints: a corrupt header cannot overflow
-    actual = len(data) - header_size
-    if actual != expected:
-        problem = "is truncated" if actual < expected else "has extra bytes at the end"
-        raise DatasetError(f"{path.name} {problem}: the header promises {expected} bytes of data "
-                           f"({' x '.join(map(str, shape))} values) but the file holds {actual}.")
-    return np.frombuffer(data, dtype, offset=header_size).reshape(shape)
+    """The array stored in an IDX file, checked against its header (magic, size). Gzipped files
+    are streamed: only the bytes the header promises are ever unpacked, within the dataset limit,
+    so a small gzip that would unpack to gigabytes is refused before it is read."""
+    with open_regular(path) as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+        handle.seek(0)
+        if not gzipped:
+            check_data_size(path.name, size_of(handle))
+            return _read_stream(handle, path.name)
+        try:
+            with gzip.GzipFile(fileobj=handle) as stream:
+                return _read_stream(stream, path.name)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DatasetError(f"{path.name} is a damaged or truncated gzip file ({exc}).") from None
 
 
-def _file_bytes(path: Path) -> bytes:
-    """Raw bytes, gunzipped when the file starts with the gzip magic (whatever its extension)."""
-    data = path.read_bytes()
-    if data[:2] != b"\x1f\x8b":
-        return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise DatasetError(f"{path.name} is a damaged or truncated gzip file ({exc}).") from None
+def _read_stream(stream: BinaryIO, name: str) -> np.ndarray:
+    """Header, then exactly the promised data (one byte more reveals extra bytes at the end)."""
+    head = stream.read(4)
+    if len(head) < 4 or head[0] != 0 or head[1] != 0 or head[2] not in _TYPES or head[3] == 0:
+        raise DatasetError(f"{name} is not an IDX file (its first bytes are not an IDX header).")
+    ndim, dtype = head[3], np.dtype(_TYPES[head[2]])
+    dims = stream.read(4 * ndim)
+    if len(dims) < 4 * ndim:
+        raise DatasetError(f"{name} is truncated: its header is incomplete.")
+    shape = tuple(int(d) for d in np.frombuffer(dims, ">u4", count=ndim))
+    count = math.prod(shape)  # Python ints: a corrupt header cannot overflow
+    expected = count * dtype.itemsize
+    check_data_size(name, expected, f"promises {' x '.join(map(str, shape))} values,")
+    check_data_size(name, count * 4, "would take, as 32-bit floats,")
+    data = stream.read(expected + 1)
+    if len(data) != expected:
+        problem = "is truncated" if len(data) < expected else "has extra bytes at the end"
+        held = f"holds {len(data)}" if len(data) < expected else "holds more"
+        raise DatasetError(f"{name} {problem}: the header promises {expected} bytes of data "
+                           f"({' x '.join(map(str, shape))} values) but the file {held}.")
+    return np.frombuffer(data, dtype).reshape(shape)
 
 
 def load_idx(params: dict[str, Any], base_dir: Path | None) -> RawData:

@@ -13,6 +13,7 @@ import numpy as np
 from core.datasets.base import TASKS, DatasetError, RawData, check_no_unknown
 
 MAX_GUESSED_CLASSES = 20
+MAX_CLASSES = 10_000  # a column of ids or free text must not become an output layer that wide
 _INLINE_KEYS = {"x", "y", "task", "feature_names", "class_names", "target_names"}
 
 
@@ -46,6 +47,9 @@ def classes_from_text(values: Sequence[str], where: str) -> tuple[np.ndarray, tu
     """Text labels -> indices in sorted order; the texts become the class names."""
     names = sorted(set(values))
     _need_two(len(names), where)
+    if len(names) > MAX_CLASSES:
+        raise DatasetError(f"{where}: the target has {len(names):,} different names; at most "
+                           f"{MAX_CLASSES:,} classes are possible (is it really a label column?).")
     lookup = {name: i for i, name in enumerate(names)}
     return np.array([lookup[v] for v in values], dtype=np.int64), tuple(names)
 

@@ -40,15 +40,13 @@ def peek_csv(path: Path) -> CsvColumns:
 
     Uses core's own delimiter and header rules so the picker and the loader never disagree.
     """
-    from core.datasets import csvfile  # the helpers are module-private; see the report
-    text = csvfile._read_text(path)
-    delimiter = csvfile._delimiter({}, text, path.name)
-    rows = list(itertools.islice(csvfile._numbered_rows(text, path.name, delimiter), 2))
+    from core.datasets import csvfile
+    rows, delimiter = csvfile.peek_rows(path, 2)  # reads the first 64 KB, not the whole file
     if not rows:
         raise DatasetError(f"{path.name} is empty.")
-    first = rows[0][1]
-    second = rows[1][1] if len(rows) > 1 else None
-    header = csvfile._looks_like_header(first, second, delimiter == ";")
+    first = rows[0]
+    second = rows[1] if len(rows) > 1 else None
+    header = csvfile.looks_like_header(first, second, delimiter == ";")
     return CsvColumns(tuple(first), header, delimiter)
 
 
