@@ -130,6 +130,6 @@ def doc_folders() -> list[Path]:
         files = []
     for entry in files:
         if entry.as_posix().endswith(f"{INSTALLED_DOCS}/{entry.name}"):
-            folders.append(Path(entry.locate()).parent)
+            folders.append(Path(entry.locate()).parent.resolve())
             break
     return folders

@@ -133,6 +133,33 @@ def test_file_format_doc_is_found_in_the_source_tree_and_rendered(window):
     assert "The network file format" in text and "```" not in text  # Markdown rendered
 
 
+def test_an_installed_copy_finds_the_docs_under_its_prefix(tmp_path, monkeypatch):
+    """A wheel puts docs/ under <prefix>/share/neurocanvas/docs (pyproject data-files); the
+    distribution's file list says where, relative to site-packages."""
+    from importlib import metadata
+
+    from core import package_info
+    site = tmp_path / "lib" / "python3" / "site-packages"
+    installed = tmp_path / "share" / "neurocanvas" / "docs"
+    installed.mkdir(parents=True)
+    site.mkdir(parents=True)
+    (installed / "file-format.md").write_text("# The network file format\n", encoding="utf-8")
+
+    class Installed:
+        def __init__(self):
+            entry = metadata.PackagePath("../../../share/neurocanvas/docs/file-format.md")
+            entry.dist = self
+            self.files = [metadata.PackagePath("core/__init__.py"), entry]
+
+        def locate_file(self, path):
+            return site / path
+
+    monkeypatch.setattr(package_info, "SOURCE_DOCS", tmp_path / "no-source-tree")
+    monkeypatch.setattr(package_info.metadata, "distribution", lambda name: Installed())
+    assert package_info.find_doc("file-format.md") == installed / "file-format.md"
+    assert package_info.find_doc("missing.md") is None
+
+
 def test_lessons_page_lists_each_example_with_its_lesson(window):
     window.help.actions["lessons"].trigger()
     text = window.help.browser().text()
@@ -169,3 +196,11 @@ def test_opening_a_network_hides_the_hint(window):
     assert window.help.hint.isVisible()
     load(window, xor_network())
     assert not window.help.hint.isVisible()
+
+
+def test_a_copy_without_the_docs_says_where_it_looked(window, monkeypatch):
+    from gui.help import controller
+    monkeypatch.setattr(controller, "find_doc", lambda name: None)
+    window.help.show_file_format()
+    text = window.help.browser().text()
+    assert "Document not found" in text and "file-format.md" in text and str(ROOT / "docs") in text
