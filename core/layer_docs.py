@@ -38,8 +38,10 @@ TEXT = {
     "greater_than": "greater than {low}",
     "above_up_to": "above {low}, up to {high}",
     "shape": "1 to 3 sizes, each {range}, e.g. 2 or 1×8×8",
+    "loss_formula": "{title}: {value}; {grad}",
     "edit_hint": "Change the parameters in the Properties panel; the card shows the result at once.",
 }
+MEAN_SUM, MEAN_PER = "(1/N)·Σ ", " / N"  # the losses average over the N values of a batch
 KIND_NAMES = {"int": "whole number", "float": "number", "bool": "switch", "choice": "choice",
               "shape": "shape"}
 
@@ -62,7 +64,7 @@ def formula_text(spec: LayerSpec) -> str:
     The hook for formula text: a LayerSpec attribute ``formula`` is shown as the Formula section
     (today the catalogue states formulas in the descriptions, e.g. Dense's y = activation(x·W + b),
     which the page shows under "What it computes"). Activation formulas come from
-    core.activations, per choice (`choice_details`).
+    core.activations and loss formulas from core.losses, per choice (`choice_details`).
     """
     return str(getattr(spec, "formula", "") or "")
 
@@ -74,10 +76,26 @@ def choice_details(param: ParamSpec) -> list[tuple[str, str]]:
     described = {}
     if param.name == "activation":
         described = _activation_descriptions()
+    elif param.name == "loss":
+        described = _loss_formulas()
     rows = []
     for index, choice in enumerate(param.choices):
         text = described.get(choice) or (titles[index] if index < len(titles) else "")
         rows.append((choice, text))
+    return rows
+
+
+def _loss_formulas() -> dict[str, str]:
+    """{name: "Title: L = (1/N)·Σ (ŷ − y)²; ∂L/∂ŷ = …"} from core.losses (a mean over N terms)."""
+    try:
+        from core.losses import LOSSES
+    except ImportError:
+        return {}
+    rows = {}
+    for entry in LOSSES:
+        value = entry.value_rule.format(sum=MEAN_SUM, per=MEAN_PER)
+        grad = entry.grad_rule.format(sum=MEAN_SUM, per=MEAN_PER)
+        rows[entry.name] = TEXT["loss_formula"].format(title=entry.title, value=value, grad=grad)
     return rows
 
 

@@ -204,3 +204,21 @@ def test_a_copy_without_the_docs_says_where_it_looked(window, monkeypatch):
     window.help.show_file_format()
     text = window.help.browser().text()
     assert "Document not found" in text and "file-format.md" in text and str(ROOT / "docs") in text
+
+
+def test_f1_in_the_palette_explains_the_layer_type_under_the_cursor(window, qtbot):
+    tree = window.layer_palette.tree
+    tree.setCurrentItem(tree.item_for("Conv2d"))
+    tree.setFocus()
+    qtbot.waitUntil(tree.hasFocus)
+    window.help.actions["layer"].trigger()
+    assert window.help.browser().topic == "layer:Conv2d"
+    assert "Kernel size" in window.help.browser().text()
+
+
+def test_output_help_writes_each_loss_formula_from_the_loss_registry():
+    from core.losses import LOSSES
+    page = layer_help_markdown(get_spec("Output"))
+    for entry in LOSSES:
+        assert entry.title in page
+    assert "L = (1/N)·Σ (ŷ − y)²" in page  # mse, averaged over the batch as training does
