@@ -82,7 +82,7 @@ def export_canvas_svg(scene, path: str | Path) -> QSize:
     from PySide6.QtSvg import QSvgGenerator
     source = canvas_source_rect(scene)
     size = QSize(round(source.width()), round(source.height()))
-    generator = QSvgGenerator()
+    generator = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)  # 1.1 keeps the cards' clip paths
     generator.setFileName(str(path))
     generator.setSize(size)
     generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
