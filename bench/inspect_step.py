@@ -108,7 +108,7 @@ def bench_panel() -> None:
         index = next(s.index for s in panel.stages if s.phase == "forward" and s.node == node)
         panel.go_to(index)
         app.processEvents()
-        median, best = timed(lambda: (panel._render_stage(), app.processEvents()))
+        median, best = timed(lambda panel=panel: (panel._render_stage(), app.processEvents()))
         label = "batch of 32" if sample is None else f"sample {sample}"
         print(f"  panel refresh, {name} ({label}) forward '{node}': median {median:6.2f} ms   "
               f"min {best:6.2f} ms")

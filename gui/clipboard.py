@@ -37,9 +37,10 @@ def capture(graph: NetworkGraph, layer_ids: list[str]) -> Fragment:
 
 
 def to_json(fragment: Fragment) -> str:
-    layers = [{"id": l.layer_id, "type": l.layer_type, "params": _plain(l.params),
-               "position": list(l.pos),
-               "weights": {k: v.tolist() for k, v in l.weights.items()}} for l in fragment.layers]
+    layers = [{"id": layer.layer_id, "type": layer.layer_type, "params": _plain(layer.params),
+               "position": list(layer.pos),
+               "weights": {k: v.tolist() for k, v in layer.weights.items()}}
+              for layer in fragment.layers]
     return json.dumps({"format": FORMAT, "layers": layers,
                        "connections": [list(e) for e in fragment.connections]}, indent=1)
 

@@ -223,7 +223,7 @@ class Document(QObject):
         for u, v in fragment.connections:
             macro.add(commands.Connect(self.graph, renames[u], renames[v]))
         self.undo_stack.push(macro)
-        return [renames[l.layer_id] for l in fragment.layers]
+        return [renames[layer.layer_id] for layer in fragment.layers]
 
     def set_training(self, settings: TrainingSettings) -> None:
         if settings != self._network.training:

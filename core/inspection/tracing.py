@@ -1,10 +1,10 @@
 """The use case "trace one training step of this network": a snapshot of the network in, a trace out.
 
 One implementation for `main.py inspect` and the inspector panel's worker (and the benchmark and
-the tests), so both pick the same rows, refuse the same samples and word the same errors. The model is compiled
-exactly as a training run would compile it (``prepare_run`` with the network's seed: hand-set or
-trained weights from the graph, the seeded initialisation for the rest), and "the current batch"
-is the first batch `Trainer` would take, as the CLI's ``inspect`` command does.
+the tests), so both pick the same rows, refuse the same samples and word the same errors. The
+model is compiled exactly as a training run would compile it (``prepare_run`` with the network's
+seed: hand-set or trained weights from the graph, the seeded initialisation for the rest), and "the
+current batch" is the first batch `Trainer` would take, as the CLI's ``inspect`` command does.
 """
 
 from __future__ import annotations

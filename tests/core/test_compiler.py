@@ -73,7 +73,10 @@ def test_submodules_are_named_by_layer_id(mlp):
 
 def test_extract_weights_round_trip_in_file_convention(graph_of):
     rng = np.random.default_rng(0)
-    dyadic = lambda *shape: rng.integers(-64, 64, size=shape) / 16.0  # exact in float32
+
+    def dyadic(*shape):
+        return rng.integers(-64, 64, size=shape) / 16.0  # exact in float32
+
     set_weights = {
         "d": {"weight": dyadic(3, 4), "bias": dyadic(4)},
         "p": {"weight": dyadic(4, 2), "act.weight": dyadic(1)},

@@ -478,8 +478,10 @@ def test_install_docks_the_panel_with_window_wide_actions_and_neuron_maps(qtbot,
 def test_idx_files_are_chosen_and_previewed_as_images(qtbot, make_panel, tmp_path):
     images = np.arange(6 * 4 * 4, dtype=np.uint8).reshape(6, 4, 4)
     labels = np.array([0, 1, 2, 0, 1, 2], dtype=np.uint8)
-    header = lambda a, code: bytes([0, 0, code, a.ndim]) + b"".join(
-        int(d).to_bytes(4, "big") for d in a.shape)
+
+    def header(a, code):
+        return bytes([0, 0, code, a.ndim]) + b"".join(int(d).to_bytes(4, "big") for d in a.shape)
+
     (tmp_path / "img.idx").write_bytes(header(images, 0x08) + images.tobytes())
     (tmp_path / "lab.idx").write_bytes(header(labels, 0x08) + labels.tobytes())
     panel = make_panel("xor")
