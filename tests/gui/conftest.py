@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from gui import dialogs
 
 # pytest-qt's binding is chosen here, not in pyproject (which the Qt-less core tests share). The
 # environment variable decides when this conftest loads before pytest-qt configures itself
@@ -16,11 +20,6 @@ import pytest
 # (`pytest` from the root collects tests/gui after pytest-qt already guessed a binding).
 QT_API = "pyside6"
 os.environ.setdefault("PYTEST_QT_API", QT_API)
-
-from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402 (after choosing the binding)
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
-
-from gui import dialogs
 
 QStandardPaths.setTestModeEnabled(True)
 
