@@ -25,7 +25,7 @@ from gui.palette import LayerPalette
 from gui.preload import BackgroundImporter
 from gui.problems import ProblemsPanel
 from gui.properties import PropertiesPanel
-from gui.style import ERROR_COLOR, VALID_COLOR
+from gui.style import ERROR_COLOR, MUTED_STYLE, VALID_COLOR
 
 APP_NAME = "NeuroCanvas"
 STATUS_MESSAGE_MS = 6000
@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.validation_label.setObjectName("validation_summary")
         self.torch_label = QLabel("")
         self.torch_label.setObjectName("torch_status")
-        self.torch_label.setStyleSheet("color: #5f6368; padding: 0 6px;")
+        self.torch_label.setStyleSheet(MUTED_STYLE + " padding: 0 6px;")
         bar.addPermanentWidget(self.validation_label)
         bar.addPermanentWidget(self.torch_label)
 

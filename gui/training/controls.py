@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QSizePolicy, QLabel, QProgressBar, QToolButton,
                                QVBoxLayout, QWidget)
 
-from gui.training.colors import ERROR_STYLE, INFO_STYLE, MUTED_STYLE, WARNING_STYLE
+from gui.style import ERROR_STYLE, INFO_STYLE, MUTED_STYLE, WARNING_STYLE
 from gui.training.messages import RunState
 
 SHORTCUTS = {"train": "F5", "stop": "Shift+F5", "step_batch": "F6", "step_epoch": "F7",

@@ -19,7 +19,7 @@ from core.export_history import HistoryRecorder, RunHistory
 from gui.document import Document
 from gui.training import warmup
 from gui.training.boundary import BoundaryView
-from gui.training.colors import MUTED_STYLE
+from gui.style import SMALL_MUTED_STYLE
 from gui.training.confusion import ConfusionView
 from gui.training.controls import ControlsBar
 from gui.training.dataset_box import DatasetBox
@@ -100,7 +100,7 @@ class TrainingPanel(QWidget):
         self.neuron_hint = QLabel(NEURON_HINT if self.overlay else "")
         self.neuron_hint.setToolTip(NEURON_TIP)
         self.neuron_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.neuron_hint.setStyleSheet(MUTED_STYLE + " font-size:8pt;")
+        self.neuron_hint.setStyleSheet(SMALL_MUTED_STYLE)
         self.neuron_hint.setVisible(self.overlay is not None)
         box.addWidget(self.neuron_hint)
         self.output_tabs.addTab(output, "Output")
