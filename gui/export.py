@@ -15,14 +15,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from core.export_history import write_history_csv
-from gui.style import EXPORT_BACKGROUND, EXPORT_MARGIN
+from gui.style import EXPORT_BACKGROUND, EXPORT_MARGIN, TEXT_COLOR, font
 
 PNG_SCALE = 2.0  # pixels per scene unit: sharp on a projector and in print
 MAX_PNG_SIDE = 12000  # px: a huge network is scaled down rather than failing to allocate
-PLOT_WIDTH = 900  # px per exported plot
+PLOT_SIZE = (900, 560)  # px per exported plot: readable on a slide, as wide as a page
+PLOT_TICK_POINTS, PLOT_LABEL_POINTS = 10, 11
 
 TEXTS = {  # one place for the strings (translation later)
     "dialog_title": "Export",
@@ -129,17 +130,19 @@ def _title(scene) -> str:
 
 
 # ----- the plots ---------------------------------------------------------------------------
-def export_plots_png(plots, path: str | Path, width: int = PLOT_WIDTH) -> QSize:
-    """The visible plots (loss, and accuracy for a classifier) side by side in one image,
-    each drawn by pyqtgraph's ImageExporter at ``width`` px."""
-    import pyqtgraph.exporters as exporters
-    images = []
-    for widget in (plots.loss_plot, plots.acc_plot):
-        if widget.isHidden():
-            continue
-        exporter = exporters.ImageExporter(widget.getPlotItem())
-        exporter.parameters()["width"] = width
-        images.append(exporter.export(toBytes=True))
+def export_plots_png(plots, path: str | Path, size: tuple[int, int] = PLOT_SIZE) -> QSize:
+    """The visible plots (loss, and accuracy for a classifier) side by side in one image.
+
+    Each is redrawn on a standalone PlotWidget of ``size`` (the same curves, pens, ranges and
+    scale) and written by pyqtgraph's ImageExporter at that size: the dock's plots may be
+    240 px wide and stacked, and ImageExporter scaled up past its widget's size draws its
+    fonts several times too large.
+    """
+    shown = [w for w in (plots.loss_plot, plots.acc_plot) if not w.isHidden()]
+    # stacked in a narrow dock, only the lower plot names the shared epoch axis: name it on each
+    epoch_label = next((w.getPlotItem().getAxis("bottom").labelText for w in shown
+                        if w.getPlotItem().getAxis("bottom").labelText), "")
+    images = [_plot_image(widget, size, epoch_label) for widget in shown]
     combined = QImage(sum(i.width() for i in images), max(i.height() for i in images),
                       QImage.Format.Format_ARGB32)
     combined.fill(EXPORT_BACKGROUND)
@@ -151,6 +154,52 @@ def export_plots_png(plots, path: str | Path, width: int = PLOT_WIDTH) -> QSize:
     painter.end()
     _save_image(combined, path)
     return combined.size()
+
+
+def _plot_image(source, size: tuple[int, int], epoch_label: str) -> QImage:
+    import pyqtgraph.exporters as exporters
+    copy = _standalone_plot(source, epoch_label)
+    copy.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    copy.resize(*size)
+    copy.show()
+    QApplication.processEvents()  # lay the axes and the legend out at the new size
+    try:
+        exporter = exporters.ImageExporter(copy.getPlotItem())
+        exporter.parameters()["width"] = int(copy.getPlotItem().sceneBoundingRect().width())
+        return exporter.export(toBytes=True)
+    finally:
+        copy.close()
+        copy.deleteLater()
+
+
+def _standalone_plot(source, epoch_label: str):
+    """A new PlotWidget showing what ``source`` shows: curves, legend names, axes, view range."""
+    import pyqtgraph as pg
+    item = source.getPlotItem()
+    copy = pg.PlotWidget(background=EXPORT_BACKGROUND)
+    target = copy.getPlotItem()
+    target.setMenuEnabled(False)
+    for axis in ("left", "bottom"):
+        source_axis, target_axis = item.getAxis(axis), target.getAxis(axis)
+        label = source_axis.labelText or (epoch_label if axis == "bottom" else "")
+        target.setLabel(axis, label or None, **{"font-size": f"{PLOT_LABEL_POINTS:g}pt"})
+        target_axis.enableAutoSIPrefix(False)
+        target_axis.setStyle(tickFont=font(PLOT_TICK_POINTS))
+        target_axis.setPen(TEXT_COLOR)
+        target_axis.setTextPen(TEXT_COLOR)
+    target.setLogMode(y=bool(item.getAxis("left").logMode))
+    corner = getattr(item.legend, "offset", None) or (-10, 10)  # the dock's corner for it
+    target.addLegend(offset=tuple(corner), labelTextColor=TEXT_COLOR)
+    for data in item.listDataItems():
+        if data.xData is None or not len(data.xData):
+            continue
+        curve = target.plot(data.xData, data.yData, pen=data.opts["pen"], name=data.name())
+        curve.setOpacity(data.opacity())
+        curve.setZValue(data.zValue())
+    (x0, x1), (y0, y1) = item.viewRange()
+    target.setXRange(x0, x1, padding=0)
+    target.setYRange(y0, y1, padding=0.03)  # the dock's range may end right at the top value
+    return copy
 
 
 def _save_image(image: QImage, path: str | Path) -> None:

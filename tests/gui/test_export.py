@@ -118,7 +118,7 @@ def test_history_csv_and_plots_png_after_a_short_xor_run(window, qtbot, tmp_path
     plots_path = tmp_path / "plots.png"
     export.export_to(window, "plots_png", plots_path)
     image = assert_png(plots_path)
-    assert image.width() >= 2 * export.PLOT_WIDTH - 2  # loss and accuracy side by side
+    assert image.width() >= 2 * export.PLOT_SIZE[0] - 2  # loss and accuracy side by side
     assert panel.epoch_history()[0].rows[-1]["epoch"] == EPOCHS
 
 
