@@ -57,4 +57,5 @@ def run(path: str | None = None) -> int:
     QTimer.singleShot(0, lambda: install_panels(window))
     QTimer.singleShot(0, window.start_background_imports)
     QTimer.singleShot(0, window.file_actions.offer_recovery)
+    QTimer.singleShot(0, window.file_actions.clean_stale_saves)
     return app.exec()

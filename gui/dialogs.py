@@ -46,6 +46,19 @@ def ask_recover(parent: QWidget, name: str, original: str | None, saved_at: str)
     return box.clickedButton() is recover
 
 
+def ask_read_outside_data(parent: QWidget | None, paths: list[str]) -> bool:
+    """A network file asks for data from outside its own folder: read it? ``paths`` arrive
+    escaped and shortened. The default is No: a file must not make the window read any file."""
+    buttons = QMessageBox.StandardButton
+    listing = "\n".join(f"  {path}" for path in paths)
+    answer = QMessageBox.question(
+        parent, "Read data from outside the network's folder?",
+        "This network file asks for data from outside its own folder:\n\n"
+        f"{listing}\n\nRead it? Say yes only if you trust the file and expected it to use "
+        "this data.", buttons.Yes | buttons.No, buttons.No)
+    return answer == buttons.Yes
+
+
 def show_error(parent: QWidget, title: str, message: str) -> None:
     QMessageBox.critical(parent, title, message)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Signal
 from PySide6.QtWidgets import QWidget
 
-from core.fileformat import (FileFormatError, SaveError, load_network, loads_network,
-                             save_network)
+from core.fileformat import (FileFormatError, SaveError, clean_stale_temp_files, load_network,
+                             loads_network, save_network)
 from gui import dialogs
 from gui.autosave import Autosaver
 from gui.document import Document, new_network
@@ -180,6 +180,17 @@ class FileActions(QObject):
     def _forget_recent(self, path: str) -> None:
         self.settings.setValue(RECENT_KEY, [p for p in self.recent_files() if p != path])
         self.recent_changed.emit()
+
+    def clean_stale_saves(self) -> list[str]:
+        """At startup: remove the temporary files saves that were killed left beside the recent
+        files (a save that finishes removes its own; see core.fileformat._files)."""
+        folders = {str(Path(p).parent) for p in self.recent_files()}
+        if self.document.path:
+            folders.add(str(Path(self.document.path).parent))
+        removed = []
+        for folder in sorted(folders):
+            removed += clean_stale_temp_files(folder)
+        return removed
 
     # ----- recovery ----------------------------------------------------------------------
     def offer_recovery(self) -> bool:

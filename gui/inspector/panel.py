@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLabel, Q
                                QWidget)
 
 from gui.canvas.overlays_inspector import PHASE_COLORS, InspectorOverlay
+from gui.data_access import data_guard, outside_message
 from gui.document import Document
 from core.inspection import formulas
 from gui.inspector.answer_box import AnswerBox
@@ -278,8 +279,12 @@ class InspectorPanel(QWidget):
             self._show_status("Training is running: the step-through resumes when it ends.", MUTED)
             return
         self._pending = False
-        self._show_status("Computing…", MUTED)
         base_dir = Path(self.document.path).resolve().parent if self.document.path else None
+        outside = data_guard(self.document).unapproved(self.document.network.dataset, base_dir)
+        if outside:  # asked in the Training panel, not from a refresh here
+            self._show_status(outside_message(outside), ERROR_STYLE)
+            return
+        self._show_status("Computing…", MUTED)
         sample = self.sample_spin.value() if self.sample_radio.isChecked() else None
         self.runner.request(self.document.network, base_dir, sample, self._optimizer_state)
 

@@ -41,7 +41,10 @@ def peek_csv(path: Path) -> CsvColumns:
     Uses core's own delimiter and header rules so the picker and the loader never disagree.
     """
     from core.datasets import csvfile
-    rows, delimiter = csvfile.peek_rows(path, 2)  # reads the first 64 KB, not the whole file
+    try:
+        rows, delimiter = csvfile.peek_rows(path, 2)  # reads the first 64 KB, not the whole file
+    except OSError as exc:  # e.g. a FIFO or a folder: named as such
+        raise DatasetError(f"Cannot read {path.name}: {exc.strerror or exc}.") from None
     if not rows:
         raise DatasetError(f"{path.name} is empty.")
     first = rows[0]
@@ -102,3 +105,4 @@ class BackgroundJobs(QObject):
     def _deliver(self, key: str, token: int, result: Any, error: str) -> None:
         if self._latest.get(key) == token:
             self.finished.emit(key, result, error)
+

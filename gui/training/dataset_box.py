@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSizePolicy,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from core.settings import SCALINGS, DatasetSpec, SettingsError
+from gui.data_access import data_guard, outside_message
 from gui.document import Document
 from gui.style import ERROR_TEXT_STYLE, MUTED_STYLE
 from gui.training.widgets import PageStack, compact_combo
@@ -31,6 +33,8 @@ class DatasetBox(QWidget):
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
+        self.guard = data_guard(document)  # now: it takes the opened file's data paths as they are
+        self._asking = False
         self.jobs = BackgroundJobs(self)
         self.source = compact_combo()
         for value, title in SOURCE_TITLES.items():
@@ -159,11 +163,25 @@ class DatasetBox(QWidget):
 
     def _load_preview(self) -> None:
         spec, base = self.document.network.dataset, self.base_dir()
+        needed = self.guard.unapproved(spec, base)
+        if needed:  # data outside the file's folder: ask first (after the open has finished)
+            self.jobs.cancel("preview")
+            self.preview.show_message(outside_message(needed), error=True)
+            if not self._asking and not self.guard.was_refused(spec, base):
+                self._asking = True
+                QTimer.singleShot(0, self._ask_outside)
+            return
         if is_slow(spec):
             self.preview.show_message("Reading the data…")
         # Built-ins take milliseconds, but the first one may import scikit-learn (a second):
         # every read goes to the background thread.
         self.jobs.submit("preview", lambda: (spec, load_preview(spec, base)))
+
+    def _ask_outside(self) -> None:
+        self._asking = False
+        spec, base = self.document.network.dataset, self.base_dir()
+        if self.guard.unapproved(spec, base) and self.guard.allowed(spec, base, self):
+            self._load_preview()
 
     def _on_job(self, key: str, result, error: str) -> None:
         if key != "preview":

@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from core.graph import GraphEvent
 from core.network import Network, TrainedState, describe_settings
 from gui import workers
+from gui.data_access import data_guard
 from gui.document import Document
 from gui.training.messages import (ConfusionUpdate, ProgressUpdate, RunEnded, RunPrepared,
                                    RunRequest, RunState, SurfaceUpdate, WeightsUpdate)
@@ -121,6 +122,8 @@ class TrainingSession(QObject):
             return
         if self.active:
             return
+        if not data_guard(self.document).allowed(self.document.network.dataset, self._base_dir()):
+            return  # the user said no to data from outside the network file's folder
         self._run_ids += 1
         self.info = self._run_info()
         request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), first_step,
