@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLabel, Q
 from gui.canvas.overlays_inspector import PHASE_COLORS, InspectorOverlay
 from gui.data_access import data_guard, outside_message
 from gui.document import Document
+from gui.style import ERROR_TEXT_STYLE, FORMULA_STYLE, MUTED_STYLE, NOTICE_STYLE, strong_html
 from core.inspection import formulas
 from gui.inspector.answer_box import AnswerBox
 from core.inspection.answers import loss_quantities, neuron_quantities
@@ -36,9 +37,8 @@ from gui.inspector.worker import TraceRunner
 
 DEBOUNCE_MS = 120
 UNKNOWN_SIZE = 10**9
-MUTED = "color: #5f6368;"
-ERROR_STYLE = "color: #c5221f;"
-NOTICE_STYLE = "color: #8a5300; background: #fef7e0; padding: 4px; border-radius: 4px;"
+MUTED = MUTED_STYLE
+ERROR_STYLE = ERROR_TEXT_STYLE
 KEYS = {"step": ("Right", "N"), "step_back": ("Left", "P"), "restart": ("Home",),
         "go_to_end": ("End",)}
 
@@ -174,8 +174,7 @@ class InspectorPanel(QWidget):
         self.formula = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.formula.setObjectName("formula")
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.formula.setStyleSheet("background: #f8f9fa; border: 1px solid #dadce0; "
-                                   "border-radius: 4px; padding: 6px; font-size: 10pt;")
+        self.formula.setStyleSheet(FORMULA_STYLE)
         self.answer_box = AnswerBox()
         layout.addLayout(row)
         layout.addWidget(self.formula)
@@ -408,9 +407,7 @@ class InspectorPanel(QWidget):
         stage = self.current_stage
         if stage is None:
             return
-        color = PHASE_COLORS[stage.phase].name()
-        self.stage_title.setText(f"<span style='color:{color}; font-weight:600'>{stage.title}"
-                                 "</span>")
+        self.stage_title.setText(strong_html(stage.title, PHASE_COLORS[stage.phase]))
         self.explanation.setText(stage.explanation)
         self.timeline.set_stages(self.stages, self.index)
         self._fill_tensors(stage)
