@@ -127,11 +127,13 @@ class Document(QObject):
             self.graph.unsubscribe(self._on_graph_event)
             return
         self.revision += 1
-        # first, so graph_changed listeners already read the current report (live training
-        # weights never reach the graph, so this does not run at the live rate)
-        self._report = validate(self.graph, self._network.training.optimizer)
+        revalidate = event.kind != "layer_moved"  # where a card sits never changes the report
+        if revalidate:  # first, so graph_changed listeners already read the current report (live
+            # training weights never reach the graph, so this does not run at the live rate)
+            self._report = validate(self.graph, self._network.training.optimizer)
         self.graph_changed.emit(event)
-        self.validation_changed.emit(self._report)
+        if revalidate:
+            self.validation_changed.emit(self._report)
 
     def apply_network_field(self, field: str, value: Any) -> None:
         """Used by `SetNetworkField` only; user code calls `set_training`, `set_info`, ..."""

@@ -123,6 +123,15 @@ def test_validation_is_synchronous_and_precedes_the_views(doc):
     assert len(doc.report.problems) >= 5
 
 
+def test_moving_layers_keeps_the_report(doc):
+    reports = []
+    doc.validation_changed.connect(reports.append)
+    before = doc.report
+    doc.move_layers({"h": (300.0, 120.0), "y": (500.0, 120.0)})
+    doc.undo_stack.undo()
+    assert reports == [] and doc.report is before
+
+
 def test_description_edits_merge_into_one_step(doc):
     doc.set_info(description="T")
     doc.set_info(description="Tw")
