@@ -183,7 +183,7 @@ def value_colors(values: np.ndarray, low: float, high: float) -> list[QColor]:
 
 # ----- help pages, About box, empty-canvas hint (gui/help) and exports (gui/export.py) -----
 HELP_FONT_POINT_SIZE = 11.0  # help is read, not glanced at: a size above the UI's
-ABOUT_MUTED_COLOR = "#5f6368"
+ABOUT_MUTED_COLOR = MUTED_COLOR.name()  # one muted grey for every panel
 HINT_TEXT_COLOR = "#6b7280"  # on CANVAS_BACKGROUND: readable (contrast > 4.5) but clearly a hint
 HINT_FONT_POINT_SIZE = 13.0
 EXPORT_BACKGROUND = QColor("#ffffff")  # exported pictures go on slides and paper: plain white
