@@ -22,6 +22,7 @@ from gui.help.about import AboutDialog
 from gui.help.browser import HelpBrowser
 from gui.help.empty_hint import EmptyCanvasHint
 from gui.help.shortcuts import collect_shortcuts, key_names, shortcuts_markdown
+from gui.palette import TYPE_ROLE
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -139,7 +140,6 @@ class HelpController(QObject):
         window = self.window
         tree = window.layer_palette.tree
         if tree.hasFocus() and tree.currentItem() is not None:
-            from gui.palette import TYPE_ROLE
             chosen = tree.currentItem().data(0, TYPE_ROLE)
             if chosen:
                 return chosen
