@@ -26,6 +26,7 @@ import traceback
 from typing import Any, Callable, Iterator
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 WAIT_SLICE = 0.05  # seconds; a paused worker re-checks abort at least this often
@@ -113,12 +114,14 @@ class GeneratorWorker(QObject):
         self.control.abort()
 
     def is_running(self) -> bool:
-        return self.thread.isRunning()
+        return isValid(self.thread) and self.thread.isRunning()
 
     def join(self, msecs: int | None = None) -> bool:
         """Abort and wait for the thread to end; the job only blocks between values while
         importing torch, loading data or compiling, so this returns promptly."""
         self.control.abort()
+        if not isValid(self.thread):  # the application is tearing Qt down already
+            return True
         self.thread.quit()
         return self.thread.wait() if msecs is None else self.thread.wait(msecs)
 
@@ -157,7 +160,9 @@ class GeneratorWorker(QObject):
 def prune_finished() -> None:
     """Forget workers whose threads have ended (after joining them, so deleting them is safe)."""
     for worker in list(_live):
-        if worker.thread.isFinished():
+        if not isValid(worker.thread):  # deleted by Qt's own teardown at exit
+            _live.remove(worker)
+        elif worker.thread.isFinished():
             worker.thread.wait()
             _live.remove(worker)
 

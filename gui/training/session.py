@@ -124,6 +124,7 @@ class TrainingSession(QObject):
             return
         if not data_guard(self.document).allowed(self.document.network.dataset, self._base_dir()):
             return  # the user said no to data from outside the network file's folder
+        self._stop_preview()  # its late pictures would show the weights before this run
         self._run_ids += 1
         self.info = self._run_info()
         request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), first_step,
@@ -185,8 +186,10 @@ class TrainingSession(QObject):
         """Picture the weights the document holds — decision boundary, confusion matrix,
         neuron maps — without training, e.g. for a reopened file."""
         self._stop_preview()
-        if self.active or not self.document.network.has_weights():
-            return
+        network = self.document.network
+        if self.active or not network.has_weights() or \
+                data_guard(self.document).unapproved(network.dataset, self._base_dir()):
+            return  # nothing to picture, or data outside the file's folder not yet allowed
         self._run_ids += 1
         self._preview_id = self._run_ids
         request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), preview=True,
