@@ -25,13 +25,14 @@ import threading
 import traceback
 from typing import Any, Callable, Iterator
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 WAIT_SLICE = 0.05  # seconds; a paused worker re-checks abort at least this often
 
 _live: list["GeneratorWorker"] = []
+_retired: list["GeneratorWorker"] = []  # released one event-loop turn after they finished
 _quit_hook_installed = False
 
 
@@ -165,6 +166,16 @@ def prune_finished() -> None:
         elif worker.thread.isFinished():
             worker.thread.wait()
             _live.remove(worker)
+            _retire(worker)
+
+
+def _retire(worker: GeneratorWorker) -> None:
+    """Hold the last reference one event-loop turn longer. Pruning often runs in a slot that
+    the worker's own signal called (``finished``, the last ``yielded``); dropping the last Python
+    reference there would delete the QObject in the middle of its signal's delivery (a crash)."""
+    if not _retired:
+        QTimer.singleShot(0, _retired.clear)
+    _retired.append(worker)
 
 
 def live_workers() -> list[GeneratorWorker]:
