@@ -329,7 +329,8 @@ class InspectorPanel(QWidget):
             self.index, self._restart_on_result = 0, False
             self.revealed.clear()
         self.index = min(self.index, len(self.stages) - 1)
-        self._show_status("", MUTED)
+        refusal = divergence_text(result)
+        self._show_status(refusal or "", ERROR_STYLE if refusal else MUTED)
         self._show_seed_notice(result)
         self._show_samples(result)
         self._render_stage()
@@ -400,7 +401,8 @@ class InspectorPanel(QWidget):
 
     @property
     def can_apply(self) -> bool:
-        return bool(self.result and self.result.ok and not self.stale and self.result.after)
+        return bool(self.result and self.result.ok and not self.stale and self.result.after
+                    and divergence_text(self.result) is None)
 
     # ----- rendering the current stage ---------------------------------------------------
     def _render_stage(self) -> None:
@@ -545,6 +547,9 @@ class InspectorPanel(QWidget):
     def apply_step(self) -> bool:
         """Write every layer's updated weights into the graph as one undo step."""
         if not self.can_apply:
+            refusal = divergence_text(self.result) if self.result and self.result.ok else None
+            if refusal:
+                self._show_status(refusal, ERROR_STYLE)
             return False
         stack = self.document.undo_stack
         text = f"Apply inspector step (loss {formulas.fmt(self.result.trace.loss)})"
@@ -568,6 +573,23 @@ class InspectorPanel(QWidget):
         if self.overlay is not None:
             self.overlay.clear()
         self.runner.wait()
+
+
+def divergence_text(result: TraceResult) -> str | None:
+    """Why this step must not be applied (it makes weights infinite or NaN), or None.
+
+    Applying such a step once made every later autosave and save fail (linear regression at
+    learning rate 1e9: 4e9, -8e18, ..., inf, nan were all written). The words are training's:
+    the same cause, the same fix."""
+    broken = [f"'{node}' ({', '.join(n for n, a in arrays.items() if not np.isfinite(a).all())})"
+              for node, arrays in (result.after or {}).items()
+              if any(not np.isfinite(a).all() for a in arrays.values())]
+    if not broken:
+        return None
+    return (f"This step would make the weights of {', '.join(broken)} infinite or NaN, so it "
+            "cannot be applied. The weights grew out of range — the learning rate "
+            f"({result.settings.learning_rate:g}) is probably too high. Lower it (for example to "
+            "0.01), reset the weights and step again.")
 
 
 def _vector(values) -> str:
