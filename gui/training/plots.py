@@ -21,16 +21,33 @@ SIDE_BY_SIDE_WIDTH = 480  # px; narrower than this, the accuracy plot goes under
 LOG_FLOOR = 1e-12  # a perfect fit (loss 0) must not break the log scale
 
 
+MAX_SHOWN = 2048  # peak pairs per curve: the plots redraw at most ~4,000 points, however long the run
+
+
 class Series:
-    """An append-only (x, y) buffer that doubles its capacity; views of it go to setData."""
+    """An append-only (x, y) buffer that doubles its capacity, plus what the plot draws of it.
+
+    Drawing every point made each refresh cost grow with the run: after 100,000 XOR epochs the
+    window trained at a fifth of its first speed and the event loop stalled for 200 ms. So the
+    series also keeps a min/max envelope of its points in buckets of ``width`` points (a power of
+    two that doubles, merging neighbours, when there would be more than MAX_SHOWN buckets): the
+    plot gets at most 2·MAX_SHOWN points plus the unfinished bucket, with every peak kept, and
+    the running minimum and maximum cost nothing to read. All of it is amortised O(1) per point.
+    """
 
     def __init__(self, capacity: int = 512) -> None:
         self._x = np.empty(capacity)
         self._y = np.empty(capacity)
         self.n = 0
+        self._peaks = np.empty((2 * MAX_SHOWN + 2, 4))  # per bucket: x of min, min, x of max, max
+        self._buckets = 0
+        self.width = 1
+        self.low, self.high = np.inf, -np.inf
 
     def extend(self, xs, ys) -> None:
         xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        if not len(xs):
+            return
         need = self.n + len(xs)
         if need > len(self._x):
             size = max(need, 2 * len(self._x))
@@ -38,12 +55,55 @@ class Series:
             self._y = np.resize(self._y, size)
         self._x[self.n:need], self._y[self.n:need] = xs, ys
         self.n = need
+        self.low, self.high = min(self.low, float(ys.min())), max(self.high, float(ys.max()))
+        self._close_buckets()
+
+    def _close_buckets(self) -> None:
+        """Envelope every bucket that is now complete; halve the resolution when full."""
+        start = self._buckets * self.width
+        complete = (self.n - start) // self.width
+        if complete <= 0:
+            return
+        stop = start + complete * self.width
+        x = self._x[start:stop].reshape(complete, self.width)
+        y = self._y[start:stop].reshape(complete, self.width)
+        rows = np.arange(complete)
+        low, high = y.argmin(axis=1), y.argmax(axis=1)
+        peaks = np.column_stack([x[rows, low], y[rows, low], x[rows, high], y[rows, high]])
+        self._peaks[self._buckets:self._buckets + complete] = peaks
+        self._buckets += complete
+        if self._buckets > MAX_SHOWN:
+            self._merge_pairs()
+            self._close_buckets()  # the tail may complete a bucket of the new width
+
+    def _merge_pairs(self) -> None:
+        pairs = self._buckets // 2
+        a, b = self._peaks[0:2 * pairs:2], self._peaks[1:2 * pairs:2]
+        lower = np.where((a[:, 1] <= b[:, 1])[:, None], a[:, 0:2], b[:, 0:2])
+        upper = np.where((a[:, 3] >= b[:, 3])[:, None], a[:, 2:4], b[:, 2:4])
+        self._peaks[:pairs] = np.column_stack([lower, upper])
+        self._buckets, self.width = pairs, self.width * 2
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every point (read-outs, history); use `shown` for drawing."""
         return self._x[:self.n], self._y[:self.n]
+
+    def shown(self) -> tuple[np.ndarray, np.ndarray]:
+        """What the plot draws: all points while they are few, else the peak envelope."""
+        if self.width == 1:
+            return self.data()
+        peaks = self._peaks[:self._buckets]
+        first = peaks[:, 0] <= peaks[:, 2]  # draw each bucket's two peaks in epoch order
+        xs = np.where(first[:, None], peaks[:, [0, 2]], peaks[:, [2, 0]]).reshape(-1)
+        ys = np.where(first[:, None], peaks[:, [1, 3]], peaks[:, [3, 1]]).reshape(-1)
+        tail = self._buckets * self.width
+        return (np.concatenate([xs, self._x[tail:self.n]]),
+                np.concatenate([ys, self._y[tail:self.n]]))
 
     def clear(self) -> None:
         self.n = 0
+        self._buckets, self.width = 0, 1
+        self.low, self.high = np.inf, -np.inf
 
 
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
@@ -129,10 +189,7 @@ class MetricPlots(QWidget):
         }
         curves = {}
         for name, (plot, pen, label) in styles.items():
-            curve = plot.plot([], [], pen=pen, name=label)
-            if name == "batch_loss":  # the only curve that can reach 100,000s of points
-                curve.setClipToView(True)
-                curve.setDownsampling(auto=True, method="peak")
+            curve = plot.plot([], [], pen=pen, name=label)  # fed at most ~2·MAX_SHOWN points
             curve.setZValue(10 if name != "batch_loss" else 5)
             curves[name] = curve
         return curves
@@ -238,7 +295,7 @@ class MetricPlots(QWidget):
         dirty, self._dirty = self._dirty, set()
         self.refresh_count += 1
         for name in dirty:
-            x, y = self.series[name].data()
+            x, y = self.series[name].shown()
             self.curves[name].setData(x, y, skipFiniteCheck=True)  # only finite values are stored
         if dirty & {"batch_loss", "train_loss", "val_loss"}:
             self._fit_loss_range()
@@ -246,12 +303,12 @@ class MetricPlots(QWidget):
     def _fit_loss_range(self) -> None:
         """Sticky y range for the loss: change it only when the data leaves it or fills less
         than a third of it, so the axis (and its tick labels) is not rebuilt at every refresh."""
-        values = [self.series[n].data()[1] for n in ("batch_loss", "train_loss", "val_loss")]
-        values = [v for v in values if len(v)]
-        if not values:
+        series = [self.series[n] for n in ("batch_loss", "train_loss", "val_loss")]
+        series = [s for s in series if s.n]
+        if not series:
             return
-        low = min(float(v.min()) for v in values)
-        high = max(float(v.max()) for v in values)
+        low = min(s.low for s in series)  # running extremes: no pass over the whole run
+        high = max(s.high for s in series)
         log = self.log_check.isChecked()
         if log:
             low, high = np.log10(max(low, LOG_FLOOR)), np.log10(max(high, LOG_FLOOR))
@@ -274,7 +331,7 @@ class MetricPlots(QWidget):
                                   ("val_loss", self.loss_plot, Qt.PenStyle.DashLine),
                                   ("train_acc", self.acc_plot, Qt.PenStyle.SolidLine),
                                   ("val_acc", self.acc_plot, Qt.PenStyle.DashLine)):
-            x, y = self.series[name].data()
+            x, y = self.series[name].shown()  # faded curves are drawn at every refresh too
             if not len(x):
                 continue
             legend_name = label if name in ("train_loss", "train_acc") else None
