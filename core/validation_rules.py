@@ -122,8 +122,8 @@ def check_weight_shapes(graph: NetworkGraph, report: "ValidationReport") -> None
         for name, array in weights.items():
             want = expected.get(name)
             if want is None and name not in ("act.weight",):
-                report.add(node, f"{describe(graph, node)} has a hand-set '{name}' but a Dense layer only has "
-                                 f"{' and '.join(expected)}: remove it.")
+                report.add(node, f"{describe(graph, node)} has a hand-set '{name}' but a Dense "
+                                 f"layer only has {' and '.join(expected)}: remove it.")
             elif want is not None and tuple(array.shape) != want:
                 report.add(node, f"{describe(graph, node)} has a hand-set {name} of shape "
                                  f"{shape_text(array.shape) or 'scalar'} but needs "

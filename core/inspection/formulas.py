@@ -7,8 +7,9 @@ the traced values (autograd's), never recomputed here, so the text and the table
 
 What is particular to one activation, loss or optimizer (its line, derivative, loss rule, update
 explanation) is written by its registry entry (core.activations, core.losses, core.optimizers);
-this module arranges those lines. For a batch, the forward and δ lines use the first sample; parameter gradients are sums over the
-batch of per-sample terms (δ already carries the 1/N of a mean loss), and the text says so.
+this module arranges those lines. For a batch, the forward and δ lines use the first sample;
+parameter gradients are sums over the batch of per-sample terms (δ already carries the 1/N of a
+mean loss), and the text says so.
 """
 
 from __future__ import annotations
