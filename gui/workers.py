@@ -25,7 +25,7 @@ import threading
 import traceback
 from typing import Any, Callable, Iterator
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
@@ -94,8 +94,11 @@ class GeneratorWorker(QObject):
         self._job = (function, args, kwargs)
         self.thread = QThread()
         self.thread.setObjectName(name)
-        self.moveToThread(self.thread)
-        self.thread.started.connect(self._run)
+        # The worker stays in the GUI thread and only its job runs in ``thread``: a signal
+        # connected to a plain function or lambda is then queued into the GUI thread like any
+        # other, never called inside the worker thread (where it could touch a widget, or quit
+        # a waiting event loop before that loop has started).
+        self.thread.started.connect(self._run, Qt.ConnectionType.DirectConnection)
 
     # ----- GUI thread --------------------------------------------------------------------
     def start(self) -> None:
@@ -137,7 +140,6 @@ class GeneratorWorker(QObject):
             self.errored.emit(exc)
         finally:
             self.finished.emit()
-            self.moveToThread(QCoreApplication.instance().thread())  # deletable from the GUI
             QThread.currentThread().quit()
 
     def _drive(self) -> None:

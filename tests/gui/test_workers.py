@@ -106,3 +106,18 @@ def test_join_aborts_a_paused_worker(qtbot):
     qtbot.waitUntil(lambda: worker.is_running(), timeout=5000)
     assert worker.join(5000)
     assert not worker.is_running()
+
+
+def test_signals_reach_plain_functions_in_the_gui_thread(qtbot):
+    """A lambda connected without a connection type runs in the GUI thread, not the worker's:
+    a slot called inside the worker thread could touch widgets, and quit a waiting event loop
+    before it started (which hung the test above about one run in ten)."""
+    gui_thread = threading.get_ident()
+    seen: list[int] = []
+    worker = workers.GeneratorWorker(counting, 3)
+    worker.yielded.connect(lambda value: seen.append(threading.get_ident()))
+    worker.finished.connect(lambda: seen.append(threading.get_ident()))
+    with qtbot.waitSignal(worker.finished, timeout=5000):
+        worker.start()
+    qtbot.waitUntil(lambda: len(seen) == 4, timeout=5000)
+    assert set(seen) == {gui_thread}
