@@ -158,6 +158,20 @@ class ControlsBar(QWidget):
         self.metrics.setText(" · ".join(short) or f"epoch {stats.epoch}")
         self.metrics.setToolTip("\n".join(full))
 
+    def show_idle(self, trained_epochs: int) -> None:
+        """A network was opened: an empty bar, or the epochs its saved weights were trained for."""
+        self.progress.setMaximum(100)
+        self.progress.setValue(0)
+        if trained_epochs:
+            plural = "s" if trained_epochs != 1 else ""
+            self.progress.setFormat(f"Trained for {trained_epochs} epoch{plural} (saved in the file)")
+            self.status.setText("Press Continue (F5) to train further.")
+        else:
+            self.progress.setFormat("Ready")
+            self.status.setText("Press Train (F5) to start.")
+        self.metrics.setText("")
+        self.metrics.setToolTip("")
+
     def show_finished(self, text: str, elapsed: float) -> None:
         self.progress.setFormat(text)
         self.status.setText(f"took {format_duration(elapsed)}")

@@ -79,7 +79,7 @@ class TrainingPanel(QWidget):
         self._timer.timeout.connect(self.refresh_views)
         self._timer.start()
         self._on_state(RunState.IDLE)
-        self._load_history()  # the network's own runs (a file saved after training)
+        self._on_document_reset()  # the network's own runs (a file saved after training)
         self.session.show_saved_state()  # and what its weights do: boundary, neuron maps
         app = QCoreApplication.instance()
         if app is not None:
@@ -260,7 +260,8 @@ class TrainingPanel(QWidget):
         self.confusion.reset()
         self._clear_neuron_maps()
         self.controls.clear_banner()
-        self.controls.metrics.setText("")
+        self.controls.show_idle(self.document.network.trained.epochs)
+        self.plots.set_classification(self.session.expected_task() != "regression")
         self._load_history()
 
     def _load_history(self) -> None:

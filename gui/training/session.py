@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from core.datasets.builtin import BUILTIN
 from core.graph import GraphEvent
 from core.network import Network, TrainedState, describe_settings
 from gui import workers
@@ -108,6 +109,19 @@ class TrainingSession(QObject):
 
     def threads_running(self) -> bool:
         return any(worker.is_running() for worker in self.owned_runs)
+
+    def expected_task(self) -> str | None:
+        """"classification" or "regression" as the file says before any data is loaded (its
+        latest saved run, else the built-in dataset, else a declared task); None when unknown."""
+        network = self.document.network
+        if network.trained.runs:
+            classified = network.trained.runs[-1].curves.get("train_accuracy") is not None
+            return "classification" if classified else "regression"
+        spec = network.dataset
+        if spec.source == "builtin" and spec.name in BUILTIN:
+            return BUILTIN[spec.name].task
+        declared = spec.params.get("task")
+        return declared if declared in ("classification", "regression") else None
 
     @property
     def weights_shown(self) -> bool:
