@@ -9,6 +9,8 @@ students often meet that picture first; the live views use the same pair for two
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PySide6.QtGui import QColor, QFont
 
@@ -92,14 +94,25 @@ def tint(color: QColor, amount: float) -> QColor:
 
 
 def font(point_size: float | None = None, bold: bool = False, mono: bool = False) -> QFont:
-    """The application font at ``point_size`` (None: the default size)."""
+    """The application font at ``point_size`` times the interface scale (None: the application
+    font's size, which the window already scales)."""
     f = QFont()
     if mono:
         f.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])
         f.setStyleHint(QFont.StyleHint.Monospace)
     if point_size is not None:
-        f.setPointSizeF(point_size)
+        f.setPointSizeF(scaled_points(point_size))
     f.setBold(bold)
+    return f
+
+
+def marks_in_place(base: QFont) -> QFont:
+    """``base`` drawn without OpenType shaping, for labels that show combining marks (Adam's m̂,
+    v̂: letters with no precomposed form). Shaped through HarfBuzz, DejaVu Sans (Linux's default
+    UI font) lifts U+0302 a whole line above its letter; unshaped, the font's own zero-width mark
+    lands on the letter. Latin text needs no shaping, so nothing else changes."""
+    f = QFont(base)
+    f.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
     return f
 
 
@@ -188,3 +201,44 @@ HINT_TEXT_COLOR = "#6b7280"  # on CANVAS_BACKGROUND: readable (contrast > 4.5) b
 HINT_FONT_POINT_SIZE = 13.0
 EXPORT_BACKGROUND = QColor("#ffffff")  # exported pictures go on slides and paper: plain white
 EXPORT_MARGIN = 24  # scene units around the layers in an exported picture
+
+
+# ----- interface scale (View ▸ Presentation mode, Ctrl+Shift+= / Ctrl+Shift+−) -----------------
+# One number scales every font: the application font, the style sheets' point sizes and the
+# fonts drawn with `font()`; the window applies it (gui/presentation.py) and remembers it.
+UI_SCALE_DEFAULT = 1.0
+PRESENTATION_SCALE = 1.5  # a projector at the back of a classroom: 1.5x the desktop size
+UI_SCALE_STEP = 0.1
+UI_SCALE_LIMITS = (0.8, 2.5)
+_FONT_SIZE_IN_SHEET = re.compile(r"font-size:\s*([0-9.]+)pt")
+_ui = {"scale": UI_SCALE_DEFAULT}
+
+
+def ui_scale() -> float:
+    return _ui["scale"]
+
+
+def clamp_ui_scale(scale: float) -> float:
+    low, high = UI_SCALE_LIMITS
+    return round(min(max(float(scale), low), high), 2)
+
+
+def set_ui_scale(scale: float) -> float:
+    """Make ``scale`` the interface scale (clamped); returns the scale now in force."""
+    _ui["scale"] = clamp_ui_scale(scale)
+    return _ui["scale"]
+
+
+def scaled_points(points: float) -> float:
+    """A point size from this module, at the interface scale."""
+    return points * _ui["scale"]
+
+
+def scaled_style_sheet(sheet: str, scale: float) -> str:
+    """``sheet`` with each ``font-size: Npt`` multiplied by ``scale``."""
+    return _FONT_SIZE_IN_SHEET.sub(lambda m: f"font-size:{float(m.group(1)) * scale:g}pt", sheet)
+
+
+def plot_title_size() -> str:
+    """PLOT_TITLE_SIZE at the interface scale."""
+    return f"{scaled_points(float(PLOT_TITLE_SIZE.removesuffix('pt'))):g}pt"

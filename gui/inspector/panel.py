@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLabel, Q
 from gui.canvas.overlays_inspector import PHASE_COLORS, InspectorOverlay
 from gui.data_access import data_guard, outside_message
 from gui.document import Document
-from gui.style import ERROR_TEXT_STYLE, FORMULA_STYLE, MUTED_STYLE, NOTICE_STYLE, strong_html
+from gui.style import (ERROR_TEXT_STYLE, FORMULA_STYLE, MUTED_STYLE, NOTICE_STYLE, marks_in_place,
+                       strong_html)
 from core.inspection import formulas
 from gui.inspector.answer_box import AnswerBox
 from core.inspection.answers import loss_quantities, neuron_quantities
@@ -93,6 +94,7 @@ class InspectorPanel(QWidget):
         self.stage_title = QLabel(wordWrap=True)
         self.explanation = QLabel(wordWrap=True)
         self.explanation.setStyleSheet(MUTED)
+        self.explanation.setFont(marks_in_place(self.explanation.font()))
         for widget in (self.status, self.notice, self.stage_title, self.explanation):
             layout.addWidget(widget)
         layout.addWidget(self._build_splitter(), 1)
@@ -175,6 +177,7 @@ class InspectorPanel(QWidget):
         self.formula.setObjectName("formula")
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.formula.setStyleSheet(FORMULA_STYLE)
+        self.formula.setFont(marks_in_place(self.formula.font()))
         self.answer_box = AnswerBox()
         layout.addLayout(row)
         layout.addWidget(self.formula)
