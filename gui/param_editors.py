@@ -13,15 +13,41 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QLineEdit,
-                               QSizePolicy, QSpinBox, QWidget)
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QLabel,
+                               QLineEdit, QSizePolicy, QSpinBox, QWidget)
 
 from core.layers import ParamSpec
 from gui.style import ERROR_TEXT_STYLE
 
 INT_LIMIT = 2**31 - 1  # what a QSpinBox holds; larger ranges (seeds) use a 0-decimal double box
 FLOAT_LIMIT = 1e9
+
+
+class WheelGuard(QObject):
+    """The mouse wheel changes a combo or spin box only once the user has clicked or tabbed into
+    it; otherwise the wheel scrolls the panel under the pointer, as the user meant. Without it,
+    scrolling a form past a field silently edits the field (a learning rate, the quantity being
+    checked)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) \
+                and not watched.hasFocus():
+            event.ignore()  # handed on to the parent: the scroll area scrolls
+            return True
+        return False
+
+
+_WHEEL_GUARD: list[WheelGuard] = []
+
+
+def guard_wheel(widget: QWidget) -> QWidget:
+    """Focus by click or Tab only, and the wheel edits only a focused ``widget`` (see WheelGuard)."""
+    if not _WHEEL_GUARD:
+        _WHEEL_GUARD.append(WheelGuard())
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.installEventFilter(_WHEEL_GUARD[0])
+    return widget
 
 
 class ParamEditor(QObject):
@@ -37,6 +63,8 @@ class ParamEditor(QObject):
         self.titled = titled
         self.inline_label = inline_label
         self.widget = self._make_widget()
+        if isinstance(self.widget, (QComboBox, QAbstractSpinBox)):
+            guard_wheel(self.widget)
         self.widget.setToolTip(param.help)
         self.widget.setObjectName(f"param_{param.name}")
         self.error_label = QLabel()

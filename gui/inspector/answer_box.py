@@ -1,17 +1,22 @@
 """'Check my answer': pick a quantity of the selected neuron, type your number, get a verdict.
 
 The verdict (and the hint when the number is off) comes from the Qt-free `answers` module; this
-widget only collects the input and shows the text. No dialogs: everything happens inline.
+widget only collects the input and shows the text. No dialogs: everything happens inline. The
+verdict has room for two lines before it is shown (the box does not jump when it appears) and
+grows with a longer hint; the panel keeps the box outside its scrolled parts so it is never cut.
+The wheel changes the quantity only once the user has clicked into the list, and a typed answer
+belongs to one stage of one document: `clear_answer` forgets it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
 from core.inspection.answers import (DEFAULT_ATOL, DEFAULT_RTOL, Quantity, Verdict, check,
                                    parse_number)
+from gui.param_editors import guard_wheel
 from gui.style import ERROR_TEXT_STYLE, GOOD_TEXT_STYLE
 
 GOOD_STYLE = GOOD_TEXT_STYLE
@@ -34,6 +39,7 @@ class AnswerBox(QGroupBox):
         self.hide_check.toggled.connect(self.hide_toggled)
         self.quantity_combo = QComboBox()
         self.quantity_combo.setMinimumContentsLength(10)
+        guard_wheel(self.quantity_combo)
         self.answer_edit = QLineEdit(placeholderText="your value")
         self.answer_edit.returnPressed.connect(self.check_answer)
         self.check_button = QPushButton("Check")
@@ -41,6 +47,8 @@ class AnswerBox(QGroupBox):
         self.reveal_button = QPushButton("Reveal")
         self.reveal_button.clicked.connect(self.reveal_requested)
         self.verdict_label = QLabel(wordWrap=True)
+        self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._layout()
         self.set_tolerance(DEFAULT_RTOL, DEFAULT_ATOL)
         self.set_quantities([], None)
@@ -56,6 +64,19 @@ class AnswerBox(QGroupBox):
         layout.addWidget(self.hide_check)
         layout.addLayout(row)
         layout.addWidget(self.verdict_label)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._reserve_verdict_room()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        self._reserve_verdict_room()
+        super().showEvent(event)
+
+    def _reserve_verdict_room(self) -> None:
+        """Two lines for the verdict whether or not one is shown: the box keeps its height."""
+        self.verdict_label.setMinimumHeight(2 * self.verdict_label.fontMetrics().lineSpacing())
 
     def set_tolerance(self, rtol: float, atol: float) -> None:
         """An answer matches when |yours − traced| ≤ max(atol, rtol·|traced|)."""
@@ -78,6 +99,12 @@ class AnswerBox(QGroupBox):
         for widget in (self.quantity_combo, self.answer_edit, self.check_button):
             widget.setEnabled(enabled)
         self.answer_edit.setPlaceholderText("your value" if enabled else "nothing to check here")
+        self.verdict_label.clear()
+
+    def clear_answer(self) -> None:
+        """Another stage or another document: the number typed for the last one is not an answer
+        to this one."""
+        self.answer_edit.clear()
         self.verdict_label.clear()
 
     def select_quantity(self, key: str) -> bool:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLabel, Q
 from gui.canvas.overlays_inspector import PHASE_COLORS, InspectorOverlay
 from gui.data_access import data_guard, outside_message
 from gui.document import Document
+from gui.param_editors import guard_wheel
 from gui.style import (ERROR_TEXT_STYLE, FORMULA_STYLE, MUTED_STYLE, NOTICE_STYLE, marks_in_place,
                        strong_html)
 from core.inspection import formulas
@@ -61,6 +62,7 @@ class InspectorPanel(QWidget):
         self.index = 0
         self.units: dict[str, int] = {}  # selected neuron per Dense layer
         self.revealed: set[int] = set()
+        self._answered_stage: tuple | None = None  # (index, phase, node) the typed answer is for
         self.tensor_views: dict[str, TensorView] = {}
         self.stale = True
         self._pending = False
@@ -98,6 +100,8 @@ class InspectorPanel(QWidget):
         for widget in (self.status, self.notice, self.stage_title, self.explanation):
             layout.addWidget(widget)
         layout.addWidget(self._build_splitter(), 1)
+        self.answer_box = AnswerBox()  # outside the scrolled parts: its verdict is never cut
+        layout.addWidget(self.answer_box)
         layout.addLayout(self._build_footer())
 
     def _build_data_row(self) -> QGridLayout:
@@ -108,7 +112,8 @@ class InspectorPanel(QWidget):
         group.addButton(self.sample_radio)
         group.addButton(self.batch_radio)
         self.sample_radio.setChecked(True)
-        self.sample_spin = QSpinBox(minimum=0, maximum=UNKNOWN_SIZE)  # exact once data is loaded
+        # The maximum is exact once the data is loaded.
+        self.sample_spin = guard_wheel(QSpinBox(minimum=0, maximum=UNKNOWN_SIZE))
         self.sample_spin.setToolTip("Row of the training set (0 = the first)")
         self.sample_label = QLabel()
         self.sample_label.setStyleSheet(MUTED)
@@ -167,7 +172,7 @@ class InspectorPanel(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         row = QHBoxLayout()
         self.neuron_label = QLabel("Neuron")
-        self.neuron_spin = QSpinBox(minimum=1, maximum=1)
+        self.neuron_spin = guard_wheel(QSpinBox(minimum=1, maximum=1))
         self.neuron_spin.setToolTip("Which unit of this Dense layer (or click a column)")
         self.neuron_spin.valueChanged.connect(lambda v: self.select_unit(v - 1))
         row.addWidget(self.neuron_label)
@@ -178,10 +183,8 @@ class InspectorPanel(QWidget):
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.formula.setStyleSheet(FORMULA_STYLE)
         self.formula.setFont(marks_in_place(self.formula.font()))
-        self.answer_box = AnswerBox()
         layout.addLayout(row)
         layout.addWidget(self.formula)
-        layout.addWidget(self.answer_box)
         layout.addStretch(1)
         self.neuron_box = box
         scroll = QScrollArea(widgetResizable=True)
@@ -190,7 +193,7 @@ class InspectorPanel(QWidget):
         return scroll
 
     def _fit_neuron_box(self) -> None:
-        """Give the formula and the answer box the room they need, the tensors the rest."""
+        """Give the formula the room it needs (up to half), the tensors the rest."""
         wanted = min(self.neuron_box.sizeHint().height() + 4, self.splitter.height() // 2)
         self.splitter.setSizes([max(1, self.splitter.height() - wanted), wanted])
 
@@ -239,6 +242,8 @@ class InspectorPanel(QWidget):
             self.invalidate()
 
     def _on_document_replaced(self) -> None:
+        self.answer_box.clear_answer()
+        self._answered_stage = None
         self.runner.cache.clear()
         self.units.clear()
         self._restart_on_result = True
@@ -412,6 +417,7 @@ class InspectorPanel(QWidget):
         stage = self.current_stage
         if stage is None:
             return
+        self._forget_answer_of_another_stage(stage)
         self.stage_title.setText(strong_html(stage.title, PHASE_COLORS[stage.phase]))
         self.explanation.setText(stage.explanation)
         self.timeline.set_stages(self.stages, self.index)
@@ -421,6 +427,14 @@ class InspectorPanel(QWidget):
         self._update_buttons()
         self._highlight()
         self._fit_timer.start()
+
+    def _forget_answer_of_another_stage(self, stage: Stage) -> None:
+        """The typed answer belongs to one stage: stepping on (or back) clears it; a re-trace of
+        the same stage (after an edit, or Hide values toggled) keeps it."""
+        key = (self.index, stage.phase, stage.node)
+        if key != self._answered_stage:
+            self.answer_box.clear_answer()
+            self._answered_stage = key
 
     def _fill_tensors(self, stage: Stage) -> None:
         self._clear_tensors()

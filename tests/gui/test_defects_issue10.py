@@ -47,3 +47,72 @@ def test_adam_update_text_draws_its_hats_on_their_letters(qtbot):
             assert set(plain) < set(hatted) and min(hatted) < min(plain), label.objectName()
     finally:
         panel.shutdown()
+
+
+# ----- defect 6: Check my answer ---------------------------------------------------------------
+def wrong_answer_on_backward_hidden(qtbot, height: int = 640):
+    panel = open_panel(qtbot, "xor.json")
+    panel.resize(480, height)
+    go(panel, "backward", "hidden")
+    box = panel.answer_box
+    box.answer_edit.setText("0.3")
+    assert not box.check_answer().correct
+    qtbot.wait(20)  # the layout settles
+    return panel, box
+
+
+def test_answer_feedback_is_shown_whole_without_scrolling(qtbot):
+    """A dock 640 px tall (a 1280×720 screen): the verdict and its hint are on screen, whole."""
+    panel, box = wrong_answer_on_backward_hidden(qtbot)
+    try:
+        label = box.verdict_label
+        assert "Not quite" in label.text()
+        needed = label.heightForWidth(label.width())
+        visible = label.visibleRegion().boundingRect()
+        assert visible.height() >= needed and visible.width() == label.width(), (visible, needed)
+        top = label.mapTo(panel, label.rect().topLeft()).y()
+        assert 0 <= top and top + needed <= panel.height()
+    finally:
+        panel.shutdown()
+
+
+def test_the_wheel_over_an_unfocused_answer_box_changes_nothing(qtbot):
+    """Scrolling past the answer box must not pick another quantity behind the user's back."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    panel, box = wrong_answer_on_backward_hidden(qtbot)
+    try:
+        combo = box.quantity_combo
+        assert combo.count() > 1 and not combo.hasFocus()
+        assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus
+        before = combo.currentIndex()
+        for delta in (-120, 120, -120):
+            centre = QPointF(combo.rect().center())
+            event = QWheelEvent(centre, QPointF(combo.mapToGlobal(centre.toPoint())), QPoint(),
+                                QPoint(0, delta), Qt.MouseButton.NoButton,
+                                Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+            QApplication.sendEvent(combo, event)
+        assert combo.currentIndex() == before
+        spins = [panel.sample_spin, panel.neuron_spin]
+        assert all(s.focusPolicy() == Qt.FocusPolicy.StrongFocus for s in spins)
+    finally:
+        panel.shutdown()
+
+
+def test_the_typed_answer_is_cleared_on_another_step_and_another_document(qtbot):
+    from core.fileformat import load_network
+    from tests.gui.test_inspector import EXAMPLES, wait_for_trace
+
+    panel, box = wrong_answer_on_backward_hidden(qtbot)
+    try:
+        panel.step()
+        assert box.answer_edit.text() == "" and box.verdict_label.text() == ""
+        panel.step_back()
+        box.answer_edit.setText("0.25")
+        panel.document.replace_network(load_network(EXAMPLES / "spiral.json"), None)
+        wait_for_trace(qtbot, panel)
+        assert box.answer_edit.text() == ""
+    finally:
+        panel.shutdown()
