@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from core.layers import ParamError, get_spec
 from core.settings import (TRAINING_PARAMS, SettingsError, shown_settings, training_param,
@@ -36,6 +36,7 @@ class SettingsBox(QWidget):
         self.error.setStyleSheet(ERROR_TEXT_STYLE)
         self.error.hide()
         self._last_batch = training_param("batch_size").default
+        self._pinned = False
         self._build()
         document.network_changed.connect(self._on_network_changed)
         document.document_replaced.connect(self.refresh)
@@ -46,6 +47,9 @@ class SettingsBox(QWidget):
     def _build(self) -> None:
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A narrow tab puts a field under its label instead of widening the form past the tab:
+        # the form's minimum width is its widest label or field, not the two side by side.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for spec in TRAINING_PARAMS:
             self._add_row(spec, self._on_commit)
             if spec.name == "batch_size":
@@ -81,6 +85,20 @@ class SettingsBox(QWidget):
         box.toggled.connect(self._on_full_batch)
         self.widgets["full_batch"] = box
         self.form.addRow("", box)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._pin_horizontal_scroll()
+
+    def _pin_horizontal_scroll(self) -> None:
+        """The form never scrolls sideways: a scroll area moves its content left to show a field
+        that got the focus by Tab even with its horizontal bar off, cutting every label, and
+        keeps that offset for the next document."""
+        area = self.parentWidget().parentWidget() if self.parentWidget() else None
+        if isinstance(area, QScrollArea) and area.widget() is self and not self._pinned:
+            self._pinned = True
+            bar = area.horizontalScrollBar()
+            bar.valueChanged.connect(lambda value: value and bar.setValue(0))
 
     # ----- edits -------------------------------------------------------------------------
     def _on_commit(self, field: str, value: Any) -> None:

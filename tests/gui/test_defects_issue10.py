@@ -116,3 +116,48 @@ def test_the_typed_answer_is_cleared_on_another_step_and_another_document(qtbot)
         assert box.answer_edit.text() == ""
     finally:
         panel.shutdown()
+
+
+# ----- defect 4: the Settings tab scrolls sideways after Tab ----------------------------------
+def squeezed_settings(qtbot):
+    """The training panel with its Data/Settings tabs at their narrowest, Settings shown."""
+    from core.network import Network
+    from gui.document import Document
+    from gui.training.panel import TrainingPanel
+
+    panel = TrainingPanel(Document(Network(), None))
+    qtbot.addWidget(panel)
+    panel.resize(900, 420)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.left_tabs.setCurrentIndex(1)
+    panel.splitter.setSizes([0, 900])  # the tabs keep only their minimum width
+    qtbot.wait(10)
+    return panel, panel.left_tabs.currentWidget()
+
+
+def test_settings_never_scroll_sideways_and_keep_their_labels_whole(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from core.settings import OPTIMIZERS, SCHEDULES
+
+    panel, area = squeezed_settings(qtbot)
+    box = panel.settings_box
+    for optimizer in OPTIMIZERS:
+        for schedule in SCHEDULES:
+            box.commit("optimizer", optimizer)
+            box.commit("schedule", schedule)
+            qtbot.wait(1)
+            where = (optimizer, schedule)
+            assert box.width() <= area.viewport().width(), where
+            assert area.horizontalScrollBar().maximum() == 0, where
+            for label in box.findChildren(QLabel):
+                if label.isVisibleTo(box) and label.text() and not label.wordWrap():
+                    assert label.width() >= label.sizeHint().width(), (where, label.text())
+    box.commit("optimizer", "sgd")
+    box.widgets["learning_rate"].setFocus()
+    for _ in range(12):  # Tab through the whole form, as the user did
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert area.horizontalScrollBar().value() == 0
