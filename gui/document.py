@@ -45,6 +45,7 @@ class Document(QObject):
     graph_changed = Signal(object)  # core.graph.GraphEvent, re-emitted for Qt listeners
     network_changed = Signal(str)  # a non-graph field changed: name, description, training, ...
     document_replaced = Signal()  # new/open/revert/recover: everything may have changed
+    run_interrupted = Signal(str)  # this edit (its undo text) is about to stop the running training
     modified_changed = Signal(bool)
     path_changed = Signal(object)  # str | None
 
@@ -243,9 +244,11 @@ class Document(QObject):
             self.undo_stack.push(commands.SetNetworkField(self, "dataset", spec, "Change dataset"))
 
     def set_info(self, name: str | None = None, description: str | None = None) -> None:
+        """The network's name and description: nothing a run uses, so a run goes on through
+        them (recorded before the run's own step, which undo takes back first)."""
         for field, value in (("name", name), ("description", description)):
             if value is not None and value != getattr(self._network, field):
-                self.undo_stack.push(commands.SetNetworkField(self, field, value))
+                self.undo_stack.push_layout(commands.SetNetworkField(self, field, value))
 
     # ----- a run's weights: shown over the model, committed once (CONVENTIONS rule 13) ------
     def display_weights(self, layer_id: str) -> dict[str, np.ndarray]:
@@ -286,19 +289,29 @@ class Document(QObject):
         """A run is showing live weights (between begin_live_weights and commit/cancel)."""
         return self.live.active
 
-    def flush_live_weights(self) -> None:
-        """Before any other change (an edit, undo, redo, saving prompt) during a run: make the
-        weights trained so far one undo step, so the user's change is recorded after them and
-        undo/redo keep matching what the graph held. The run itself stops on that change."""
+    @property
+    def has_unsaved_work(self) -> bool:
+        """Modified, or a run has trained weights not in the model yet (asking about them
+        must not commit them: the user may still say Cancel and let the run go on)."""
+        return self.is_modified or (self.live.active and self.live.has_values)
+
+    def flush_live_weights(self, cause: str = "") -> None:
+        """Before any other change (an edit, undo, redo, save) during a run: make the weights
+        trained so far one undo step, so the user's change is recorded after them and undo/redo
+        keep matching what the graph held. The run itself stops on that change; ``cause`` (the
+        edit's undo text) is announced first, so the message can say which edit stopped it."""
         if self.live.active:
+            self.run_interrupted.emit(cause)
             self.commit_live_weights("Train (interrupted)")
 
     def undo(self) -> None:
-        self.flush_live_weights()
+        text = self.undo_stack.undoText()
+        self.flush_live_weights(f"Undo {text}" if text else "Undo")
         self.undo_stack.undo()
 
     def redo(self) -> None:
-        self.flush_live_weights()
+        text = self.undo_stack.redoText()
+        self.flush_live_weights(f"Redo {text}" if text else "Redo")
         self.undo_stack.redo()
 
 
@@ -311,16 +324,16 @@ class EditStack(QUndoStack):
         self._before_change = before_change
 
     def push(self, command) -> None:  # noqa: D102 (QUndoStack API)
-        self._before_change()
+        self._before_change(command.text())
         super().push(command)
 
     def push_layout(self, command) -> None:
-        """Push a change of the canvas layout only (card positions): a run goes on through it,
-        so the weights it shows stay shown rather than being committed."""
+        """Push a change nothing a run uses depends on (card positions, the network's name): a
+        run goes on through it, so the weights it shows stay shown rather than being committed."""
         super().push(command)
 
     def beginMacro(self, text: str) -> None:  # noqa: N802
-        self._before_change()
+        self._before_change(text)
         super().beginMacro(text)
 
 

@@ -77,11 +77,11 @@ class FileActions(QObject):
 
     def maybe_save(self) -> bool:
         """Ask what to do with unsaved changes. True when it is fine to go on."""
-        self.document.flush_live_weights()  # weights trained so far count as a change
-        if not self.document.is_modified:
+        if not self.document.has_unsaved_work:  # a run's weights so far count as a change
             return True
         answer = dialogs.ask_save_changes(self.window, self.display_name())
         if answer == "save":
+            self.document.flush_live_weights("Save")  # the weights trained so far are saved
             return self.save()
         return answer == "discard"
 

@@ -20,6 +20,8 @@ from gui.param_editors import ParamEditor
 from gui.style import ERROR_TEXT_STYLE, MUTED_STYLE, category_color, strong_html
 from gui.weights_table import WeightsEditor
 
+_UNSHOWN = object()
+
 
 class LayerPage(QWidget):
     """Editors for one layer; rebuilt by `PropertiesPanel.show_layer`."""
@@ -66,6 +68,7 @@ class LayerPage(QWidget):
         for old in self.editors.values():
             old.deleteLater()
         self.editors = {}
+        self._shown: dict[str, object] = {}  # the model value each editor was last given
         for param in spec.params:
             editor = ParamEditor(param, self)
             editor.committed.connect(self._commit)
@@ -91,8 +94,11 @@ class LayerPage(QWidget):
             self.id_edit.setText(self.layer_id)
         params = self._shown_params()
         for name, editor in self.editors.items():
-            if name in params:
+            if name in params and params[name] != self._shown.get(name, _UNSHOWN):
+                # only values that changed: a weights update (a run ending) must not put the
+                # old value back over one the user is still typing
                 editor.set_value(params[name])
+                self._shown[name] = params[name]
         self.sync_problems()
 
     def _shown_params(self) -> dict:
@@ -116,6 +122,7 @@ class LayerPage(QWidget):
             self.document.set_param(self.layer_id, name, value)
         except ParamError as exc:
             editor.show_error(str(exc))
+            self._shown.pop(name, None)  # the next sync shows the model's value again
             return
         editor.show_error(None)
 

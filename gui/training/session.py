@@ -98,6 +98,7 @@ class TrainingSession(QObject):
         document.graph_changed.connect(self._on_graph_changed)
         document.network_changed.connect(self._on_network_changed)
         document.document_replaced.connect(self._on_document_replaced)
+        document.run_interrupted.connect(self._on_run_interrupted)
 
     # ----- queries -----------------------------------------------------------------------
     @property
@@ -337,6 +338,11 @@ class TrainingSession(QObject):
         elif field == "trained" and self.state == RunState.IDLE:
             self.history_changed.emit()  # undo/redo of a run, Reset weights, Clear history
 
+    def _on_run_interrupted(self, cause: str) -> None:
+        """The document names the edit that is about to stop the run (before its events)."""
+        if self.active and self._edit_reason is None and cause:
+            self._edit_reason = edit_message(cause)
+
     def _stop_for_edit(self, what: str) -> None:
         """Stop now; the weights trained so far were committed before the edit (the document
         does that), and later snapshots from the worker are no longer shown."""
@@ -393,6 +399,12 @@ class TrainingSession(QObject):
             return RunOutcome(info, ended, message, "warning")
         level = {"diverged": "error", "error": "error"}.get(ended.reason, "info")
         return RunOutcome(info, ended, ended.message, level)
+
+
+def edit_message(cause: str) -> str:
+    """Why the run stopped, naming the edit by its undo text ("Set units of 'hidden'")."""
+    return (f"Training stopped for your edit “{cause}”: a run trains the network as it was when "
+            "it started. The weights trained so far are kept; press Train to go on.")
 
 
 def join_runs(runs: list) -> None:

@@ -83,3 +83,98 @@ def test_a_panel_built_for_a_regression_file_starts_in_the_regression_layout(qtb
     panel = make_panel("linear_regression")
     assert not panel.plots.acc_plot.isVisibleTo(panel.plots)
     assert panel.controls.progress.format() == "Ready"
+
+
+# ----- 2. Ctrl+Q during training, then Cancel: the run goes on untouched ------------------------
+def start_long_xor_run(qtbot, window):
+    from gui.training import install
+    panel = install(window)
+    window.file_actions.open_path(str(EXAMPLES / "xor.json"), ask=False)
+    document = window.document
+    document.set_training(document.network.training.with_changes(epochs=100_000))
+    panel.train()
+    qtbot.waitUntil(lambda: panel.session.weights_shown, timeout=RUN_TIMEOUT)
+    return panel
+
+
+def test_quit_then_cancel_leaves_the_run_going(qtbot, window, monkeypatch):
+    from gui import dialogs
+    panel = start_long_xor_run(qtbot, window)
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a: asked.append(a) or "cancel")
+    count = window.document.undo_stack.count()
+    assert not window.close()  # Ctrl+Q closes the window; Cancel keeps it
+    assert asked
+    qtbot.wait(200)
+    assert panel.session.state == "running"
+    assert window.document.undo_stack.count() == count  # no "Train (interrupted)" step
+    assert not panel.controls.banner.isVisible()
+    with qtbot.waitSignal(panel.training_finished, timeout=RUN_TIMEOUT) as blocker:
+        panel.stop()
+    assert blocker.args[0].level == "info"  # stopped by the user, not "the network was edited"
+
+
+def test_quit_asks_about_a_run_in_progress_even_on_a_clean_document(qtbot, window, monkeypatch):
+    """The weights trained so far are unsaved work: the question is asked, and Save keeps them."""
+    from gui import dialogs
+    panel = start_long_xor_run(qtbot, window)
+    window.document.undo_stack.setClean()
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a: asked.append(a) or "cancel")
+    assert not window.close()
+    assert asked and panel.session.state == "running"
+    with qtbot.waitSignal(panel.training_finished, timeout=RUN_TIMEOUT):
+        panel.stop()
+
+
+# ----- 9. every edit that stops a run says which one; typed values are never silently undone ----
+def test_the_message_names_the_edit_that_stopped_the_run(qtbot, window):
+    panel = start_long_xor_run(qtbot, window)
+    with qtbot.waitSignal(panel.training_finished, timeout=RUN_TIMEOUT):
+        window.document.set_param("hidden", "activation", "relu")
+    banner = panel.controls.banner.text()
+    assert "Set activation of &#x27;hidden&#x27;" in banner, banner
+    assert "Training stopped" in banner
+
+
+def test_undo_during_a_run_is_named_in_the_message(qtbot, window):
+    panel = start_long_xor_run(qtbot, window)
+    with qtbot.waitSignal(panel.training_finished, timeout=RUN_TIMEOUT):
+        window.document.undo()  # the epochs change made before the run
+    banner = panel.controls.banner.text()
+    assert "Undo Change training settings" in banner, banner
+
+
+def test_renaming_the_network_during_a_run_does_not_stop_it(qtbot, window):
+    panel = start_long_xor_run(qtbot, window)
+    window.document.set_info(name="My XOR", description="drawn in class")
+    qtbot.wait(200)
+    assert panel.session.state == "running" and window.document.network.name == "My XOR"
+    with qtbot.waitSignal(panel.training_finished, timeout=RUN_TIMEOUT):
+        panel.stop()
+    stack = window.document.undo_stack
+    texts = [stack.text(i) for i in range(stack.count())]
+    assert texts[-1].startswith("Train ")
+    window.document.undo()  # the run
+    window.document.undo()  # the description
+    window.document.undo()  # the name
+    assert window.document.network.name == "XOR"
+
+
+def test_a_value_being_typed_survives_new_weights_arriving(qtbot, window):
+    """A run that ends commits its weights (a weights_changed event on every layer): the
+    Properties editors must not put the old value back over one the user is still typing."""
+    import numpy as np
+    from PySide6.QtTest import QTest
+    window.file_actions.open_path(str(EXAMPLES / "xor.json"), ask=False)
+    window.scene.select_layers(["hidden"])
+    box = window.properties.layer_page.editors["units"].widget
+    box.selectAll()
+    QTest.keyClicks(box, "8")
+    assert window.document.graph.params("hidden")["units"] == 4  # typed, not yet committed
+    window.document.set_weights("hidden", {"weight": np.ones((2, 4)), "bias": np.zeros(4)})
+    assert box.text() == "8"
+    box.interpretText()  # Enter or Tab
+    assert window.document.graph.params("hidden")["units"] == 8
+    window.document.undo()
+    assert box.text() == "4"  # a value that did change is shown

@@ -253,7 +253,7 @@ def test_editing_the_graph_stops_the_run_with_a_message(qtbot, make_panel):
     outcome = blocker.args[0]
     assert outcome.level == "warning"
     banner = panel.controls.banner.text()
-    assert "The network was edited, so training stopped" in banner
+    assert "Training stopped for your edit “Set units of &#x27;hidden_2&#x27;”" in banner
     # hidden_2 now has 32 units but holds the 64-unit weights trained so far: said, not hidden
     assert not panel.document.validate_now().is_valid
     assert "Reset weights" in banner
