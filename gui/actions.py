@@ -99,9 +99,20 @@ def build_menus(window: "MainWindow", a: dict[str, QAction]) -> None:
     view_menu.addSeparator()
     view_menu.addAction(a["show_neurons"])
     view_menu.addSeparator()
+    _add_workspace_and_scale(window, view_menu)
+    view_menu.addSeparator()
     window.panels_menu = view_menu.addMenu("&Panels")
     window.examples_menu = bar.addMenu("E&xamples")
     fill_examples_menu(window)
+
+
+def _add_workspace_and_scale(window: "MainWindow", view_menu: QMenu) -> None:
+    """View ▸ Workspace (Build / Train / Inspect, also in the menu bar's corner) and
+    View ▸ Presentation mode with the interface scale steps."""
+    workspace_menu = view_menu.addMenu("&Workspace")
+    workspace_menu.addActions(list(window.workspaces.actions.values()))
+    window.menuBar().setCornerWidget(window.workspaces.corner, Qt.Corner.TopRightCorner)
+    view_menu.addActions(window.interface_scale.actions)
 
 
 def fill_recent_menu(window: "MainWindow") -> None:

@@ -25,18 +25,16 @@ def create_application() -> QApplication:
 def install_panels(window: MainWindow) -> None:
     """Dock the training panel and the inspector (neither imports torch until it is used)."""
     from gui import inspector, training
-    training.install(window)
+    panel = training.install(window)
     inspector.install(window)
+    panel.training_started.connect(window.workspaces.show_training)
     QTimer.singleShot(0, lambda: _settle_layout(window))
 
 
 def _settle_layout(window: MainWindow) -> None:
-    """Once the new docks have their sizes: the last session's layout if there is one, else
-    Training (the learner's next step after drawing) and Properties in front; then fit the
-    network into the canvas, whose size just changed."""
-    if not window.restore_layout():
-        window.docks["Training"].raise_()
-        window.docks["Properties"].raise_()
+    """Once the new docks have their sizes: the last session's layout or a workspace
+    (`MainWindow.settle_layout`); then fit the network into the canvas, whose size just changed."""
+    window.settle_layout()
     window.view.fit_to_view()
 
 
@@ -51,6 +49,7 @@ def run(path: str | None = None) -> int:
     app = create_application()
     window = MainWindow()
     window.open_initial(path)
+    window.fit_to_screen()
     window.show()
     # The panels dock as tabs beside Problems and Properties right after the first paint: building
     # them imports pyqtgraph (~0.3 s), which would otherwise delay the window past one second.

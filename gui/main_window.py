@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
@@ -23,13 +23,16 @@ from gui.edit_actions import EditActions
 from gui.file_actions import EXAMPLES_DIR, FileActions
 from gui.palette import LayerPalette
 from gui.preload import BackgroundImporter
+from gui.presentation import InterfaceScale
 from gui.problems import ProblemsPanel
 from gui.properties import PropertiesPanel
+from gui.screen_fit import apply_fit_rules, fit_window, keep_on_screen
+from gui.workspaces import DEFAULT_WORKSPACE, SETTINGS_KEY as WORKSPACE_KEY, Workspaces
 from gui.style import ERROR_COLOR, MUTED_STYLE, VALID_COLOR
 
 APP_NAME = "NeuroCanvas"
 STATUS_MESSAGE_MS = 6000
-LAYOUT_VERSION = 1  # bump when the set of docks changes: an older saved layout is then ignored
+LAYOUT_VERSION = 2  # bump when the set of docks changes: an older saved layout is then ignored
 
 
 class MainWindow(QMainWindow):
@@ -38,6 +41,8 @@ class MainWindow(QMainWindow):
                  examples_dir: Path = EXAMPLES_DIR) -> None:
         super().__init__()
         self.settings = settings or QSettings()
+        self.interface_scale = InterfaceScale(self)
+        self.interface_scale.restore()  # the app font first, so every widget starts at its size
         self.document = Document(parent=self)
         self.scene = NetworkScene(self.document, self)
         self.view = CanvasView(self.scene, self.document)
@@ -47,6 +52,7 @@ class MainWindow(QMainWindow):
                                         examples_dir)
         self.edit_actions = EditActions(self, self.document, self.scene, self.view)
         self._build_docks()
+        self.workspaces = Workspaces(self)
         self.action_map = build_actions(self)
         self.edit_actions.actions = self.action_map
         build_menus(self, self.action_map)
@@ -56,7 +62,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.help = app_help.install(self)  # Help menu (kept last), F1, the empty-canvas hint
         self.setAcceptDrops(True)
-        self.resize(1400, 850)
+        fit_window(self)  # the screen's available area until `fit_to_screen` knows better
         self._update_title()
         self._show_report(self.document.report)
 
@@ -106,14 +112,32 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
 
-    def restore_layout(self) -> bool:
-        """Put back the last session's size and docks (once all panels exist). False if none."""
+    def fit_to_screen(self) -> None:
+        """The last session's geometry clamped to this screen, else the screen's available area:
+        a layout saved on a large monitor never opens larger than a classroom projector."""
         geometry = self.settings.value("window/geometry")
+        fit_window(self, geometry if isinstance(geometry, QByteArray) else None)
+
+    def restore_layout(self) -> bool:
+        """Put back the last session's docks (once all panels exist), on a window that fits the
+        screen, and mark its workspace. False if there is no saved layout (or an older one)."""
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            fit_window(self, geometry)
         state = self.settings.value("window/state")
-        if geometry is None or state is None:
+        if not isinstance(state, QByteArray) or not self.restoreState(state, LAYOUT_VERSION):
             return False
-        self.restoreGeometry(geometry)
-        return self.restoreState(state, LAYOUT_VERSION)
+        self.workspaces.restored(str(self.settings.value(WORKSPACE_KEY, DEFAULT_WORKSPACE)))
+        return True
+
+    def settle_layout(self) -> None:
+        """Once every panel is docked: the last session's layout, else the remembered (or
+        default) workspace; then the rules that keep text whole, and the interface scale."""
+        apply_fit_rules(self)
+        keep_on_screen(self)  # the frame is known now that the window is shown
+        if not self.restore_layout():
+            self.workspaces.switch(str(self.settings.value(WORKSPACE_KEY, DEFAULT_WORKSPACE)))
+        self.interface_scale.restore()  # style sheets and plots of the panels just built
 
     def shutdown_panels(self) -> None:
         """Stop the panels' worker threads (training, inspector) before the window goes away."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Sequence
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QLineEdit, QStyle, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from core.layers import CATEGORIES, all_specs
 from gui.canvas.view import LAYER_MIME
 from gui.icons import spec_icon
-from gui.style import bolded
+from gui.style import bold_only
 
 TYPE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -31,6 +31,8 @@ class PaletteTree(QTreeWidget):
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.itemDoubleClicked.connect(self._on_double_click)
         self._populate()
@@ -43,7 +45,7 @@ class PaletteTree(QTreeWidget):
                 continue
             group = QTreeWidgetItem(self, [category])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            group.setFont(0, bolded(group.font(0)))
+            group.setFont(0, bold_only())
             for spec in members:
                 entry = QTreeWidgetItem(group, [spec.display_name])
                 entry.setIcon(0, spec_icon(spec))
@@ -53,6 +55,22 @@ class PaletteTree(QTreeWidget):
                 entry.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                                | Qt.ItemFlag.ItemIsDragEnabled)
         self.expandAll()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Never narrower than the longest layer name: a name cut to "Dens" helps nobody, so the
+        dock grows instead (at any font size: the hint is measured from the current font)."""
+        hint = super().minimumSizeHint()
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        width = self.sizeHintForColumn(0) + scroll_bar + 2 * self.frameWidth() + 2
+        return QSize(max(hint.width(), width), hint.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.minimumSizeHint().width(), super().sizeHint().height())
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (event.Type.FontChange, event.Type.StyleChange):
+            self.updateGeometry()  # the interface scale changed: ask for the new width
 
     def item_for(self, type_name: str) -> QTreeWidgetItem | None:
         for group_index in range(self.topLevelItemCount()):

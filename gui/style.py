@@ -116,6 +116,13 @@ def marks_in_place(base: QFont) -> QFont:
     return f
 
 
+def bold_only() -> QFont:
+    """Bold and nothing else: an item's size then follows its view's font (interface scale)."""
+    f = QFont()
+    f.setBold(True)
+    return f
+
+
 def bolded(base: QFont) -> QFont:
     """``base`` in bold (a palette group, a selected column's header)."""
     f = QFont(base)
@@ -237,6 +244,13 @@ def scaled_points(points: float) -> float:
 def scaled_style_sheet(sheet: str, scale: float) -> str:
     """``sheet`` with each ``font-size: Npt`` multiplied by ``scale``."""
     return _FONT_SIZE_IN_SHEET.sub(lambda m: f"font-size:{float(m.group(1)) * scale:g}pt", sheet)
+
+
+def at_interface_scale(app_font: QFont, desktop_points: float) -> QFont:
+    """The application font at ``desktop_points`` times the interface scale."""
+    f = QFont(app_font)
+    f.setPointSizeF(desktop_points * _ui["scale"])
+    return f
 
 
 def plot_title_size() -> str:

@@ -101,20 +101,25 @@ class TrainingPanel(QWidget):
         self.neuron_hint.setToolTip(NEURON_TIP)
         self.neuron_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.neuron_hint.setStyleSheet(SMALL_MUTED_STYLE)
+        self.neuron_hint.setWordWrap(True)  # a narrow dock wraps it instead of cutting it
         self.neuron_hint.setVisible(self.overlay is not None)
         box.addWidget(self.neuron_hint)
         self.output_tabs.addTab(output, "Output")
         self.output_tabs.addTab(self.confusion, "Confusion")
+        runs = QWidget()  # the controls sit above the curves only: the output gets the full height
+        column = QVBoxLayout(runs)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.controls)
+        column.addWidget(self.plots, 1)
         self.views = QSplitter(Qt.Orientation.Horizontal)
-        self.views.addWidget(self.plots)
+        self.views.addWidget(runs)
         self.views.addWidget(self.output_tabs)
         self.views.setStretchFactor(0, 1)
         self.views.setStretchFactor(1, 0)
-        self.views.setSizes([560, 330])  # the boundary is square: about as wide as it is high
+        self.views.setSizes([560, 390])  # the boundary is square: about as wide as it is high
         right = QWidget()
         column = QVBoxLayout(right)
         column.setContentsMargins(4, 0, 0, 0)
-        column.addWidget(self.controls)
         column.addWidget(self.views, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.left_tabs)
@@ -134,6 +139,7 @@ class TrainingPanel(QWidget):
         a["step_epoch"].triggered.connect(lambda: s.step("epoch"))
         a["reset"].triggered.connect(s.reset_weights)
         self.controls.layer_activated.connect(self.layer_activated)
+        self.controls.speed.speed_changed.connect(s.set_speed)
         s.state_changed.connect(self._on_state)
         s.run_started.connect(self._on_run_started)
         s.run_prepared.connect(self._on_prepared)
@@ -245,7 +251,7 @@ class TrainingPanel(QWidget):
         ended = outcome.ended
         if ended.epochs_run or ended.batches_run:
             self._last_label = outcome.info.label
-        self.controls.show_finished(_finished_text(ended), ended.elapsed)
+        self.controls.show_finished(_finished_text(ended, outcome.info.epoch_offset), ended.elapsed)
         if outcome.level != "info" or ended.reason == "early_stopping":
             self.controls.show_banner(outcome.message, outcome.level, ended.node)
         else:
@@ -303,7 +309,8 @@ class TrainingPanel(QWidget):
             self._progress_dirty = False
             if self._latest_batch is not None and self._prepared is not None:
                 self.controls.show_progress(self._latest_batch, self._prepared.epochs,
-                                            self.session.state == RunState.PAUSED)
+                                            self.session.state == RunState.PAUSED,
+                                            self.plots.epoch_offset)
             if self.session.last_epoch is not None:
                 self.controls.show_epoch(self.session.last_epoch)
 
@@ -317,10 +324,14 @@ class TrainingPanel(QWidget):
         super().closeEvent(event)
 
 
-def _finished_text(ended) -> str:
+def _finished_text(ended, epoch_offset: int = 0) -> str:
+    """"Finished after 300 epochs (100 in this run)": the weights' whole count, the count the
+    network's trained state keeps (TrainedState.with_run) and the plots' epoch axis shows."""
     titles = {"completed": "Finished", "stopped": "Stopped", "early_stopping": "Stopped early",
               "diverged": "Diverged", "error": "Failed"}
     title = titles.get(ended.reason, ended.reason)
-    if ended.epochs_run:
-        return f"{title} after {ended.epochs_run} epoch{'s' if ended.epochs_run != 1 else ''}"
-    return title
+    if not ended.epochs_run:
+        return title
+    total = epoch_offset + ended.epochs_run
+    text = f"{title} after {total} epoch{'s' if total != 1 else ''}"
+    return f"{text} ({ended.epochs_run} in this run)" if epoch_offset else text

@@ -103,6 +103,7 @@ def test_window_layout_is_saved_on_close_and_restored(qtbot, tmp_path):
     first.show()
     qtbot.waitExposed(first)
     qtbot.wait(50)  # let the docks settle before switching tabs
+    first.docks["Inspector"].show()  # the Train workspace (the default) puts it away
     first.docks["Inspector"].raise_()
     first.docks["Problems"].setFloating(True)
     qtbot.waitUntil(lambda: first.docks["Inspector"].widget().is_shown())

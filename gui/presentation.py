@@ -1,0 +1,166 @@
+"""Presentation mode: the whole interface larger, for a projector at the back of a classroom.
+
+View ▸ Presentation mode (checkable) switches between the desktop size and the presentation
+scale; Ctrl+Shift+= / Ctrl+Shift+− make everything one step larger or smaller. The scale itself is
+one number in gui/style.py; this module applies it to what already exists on screen:
+
+* the application font (every widget without a font of its own follows it);
+* point sizes written in widgets' style sheets (small hints, formulas);
+* the plots: titles, axis labels and tick fonts, and the width of every curve's pen;
+* the canvas: its zoom (cards are drawn in scene units, so zooming scales their text and lines).
+
+It is remembered between sessions in the window's QSettings (``view/ui_scale``, and the scale
+presentation mode returns to, ``view/presentation_scale``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
+
+from gui import style
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+SCALE_KEY = "view/ui_scale"
+PRESENTATION_KEY = "view/presentation_scale"
+BASE_SHEET = "_base_style_sheet"  # dynamic property: a widget's style sheet at scale 1
+BASE_PEN = "_nc_base_pen_width"  # attribute on a pyqtgraph item: its pen width at scale 1
+BIGGER_KEYS = ("Ctrl+Shift+=", "Ctrl+Shift++")  # "+" is Shift+= on most keyboards
+SMALLER_KEYS = ("Ctrl+Shift+-", "Ctrl+Shift+_")
+
+
+class InterfaceScale(QObject):
+    """Applies and remembers the interface scale of one window."""
+
+    scale_changed = Signal(float)
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = window.settings
+        app = QApplication.instance()
+        self._base_points = app.font().pointSizeF() / style.ui_scale() if app else 9.0
+        self.presentation_action = self._action(
+            "&Presentation mode", [], "Make the whole interface larger, for a "
+            "projector (Ctrl+Shift+= / Ctrl+Shift+− adjust it)", checkable=True)
+        self.presentation_action.toggled.connect(self._on_presentation_toggled)
+        self.bigger_action = self._action("Interface &Larger", BIGGER_KEYS,
+                                          "Make fonts, cards and plots larger")
+        self.bigger_action.triggered.connect(lambda: self.step(+1))
+        self.smaller_action = self._action("Interface &Smaller", SMALLER_KEYS,
+                                           "Make fonts, cards and plots smaller")
+        self.smaller_action.triggered.connect(lambda: self.step(-1))
+
+    def _action(self, text: str, keys, tip: str, checkable: bool = False) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.setCheckable(checkable)
+        self.window.addAction(action)
+        return action
+
+    @property
+    def actions(self) -> list[QAction]:
+        return [self.presentation_action, self.bigger_action, self.smaller_action]
+
+    # ----- commands ----------------------------------------------------------------------
+    def restore(self) -> None:
+        """Apply the scale of the last session (the desktop size if none or unreadable)."""
+        self.set_scale(_as_float(self.settings.value(SCALE_KEY), style.UI_SCALE_DEFAULT))
+
+    def step(self, direction: int) -> None:
+        self.set_scale(style.ui_scale() + direction * style.UI_SCALE_STEP)
+
+    def set_scale(self, scale: float) -> float:
+        old = style.ui_scale()
+        new = style.set_ui_scale(scale)
+        self._apply(new, old)
+        self.settings.setValue(SCALE_KEY, new)
+        if new > style.UI_SCALE_DEFAULT:
+            self.settings.setValue(PRESENTATION_KEY, new)
+        self.presentation_action.blockSignals(True)
+        self.presentation_action.setChecked(new > style.UI_SCALE_DEFAULT)
+        self.presentation_action.blockSignals(False)
+        self.scale_changed.emit(new)
+        return new
+
+    def _on_presentation_toggled(self, on: bool) -> None:
+        if not on:
+            self.set_scale(style.UI_SCALE_DEFAULT)
+            return
+        remembered = _as_float(self.settings.value(PRESENTATION_KEY), style.PRESENTATION_SCALE)
+        self.set_scale(remembered if remembered > style.UI_SCALE_DEFAULT
+                       else style.PRESENTATION_SCALE)
+
+    # ----- applying ----------------------------------------------------------------------
+    def _apply(self, new: float, old: float) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.setFont(style.at_interface_scale(app.font(), self._base_points))
+        scale_style_sheets(self.window, new)
+        scale_plots(self.window, new)
+        if old > 0 and abs(new - old) > 1e-9:
+            self.window.view.scale(new / old, new / old)
+
+
+def scale_style_sheets(root: QWidget, scale: float) -> None:
+    """Point sizes in the style sheets under ``root`` at ``scale`` (from their scale-1 text)."""
+    for widget in [root, *root.findChildren(QWidget)]:
+        sheet = widget.property(BASE_SHEET)
+        if sheet is None:
+            sheet = widget.styleSheet()
+            if "font-size" not in sheet:
+                continue
+            widget.setProperty(BASE_SHEET, sheet)
+        widget.setStyleSheet(style.scaled_style_sheet(sheet, scale))
+
+
+def scale_plots(root: QWidget, scale: float) -> None:
+    """Titles, axis fonts and curve pens of the pyqtgraph plots under ``root`` (if loaded)."""
+    import sys
+    pg = sys.modules.get("pyqtgraph")
+    if pg is None:
+        return  # no plot exists before pyqtgraph is imported
+    for plot in root.findChildren(pg.PlotWidget):
+        item = plot.getPlotItem()
+        _scale_title(item, scale)
+        for name in ("left", "bottom", "right", "top"):
+            axis = item.getAxis(name)
+            axis.setStyle(tickFont=style.font())
+            axis.label.setFont(style.font())
+            axis.setLabel(axis.labelText, units=axis.labelUnits)
+        for curve in item.listDataItems():
+            _scale_pen(curve, scale)
+
+
+def _scale_title(item, scale: float) -> None:
+    label = item.titleLabel
+    if not label.isVisible() or not label.text:
+        return
+    label.setText(label.text, size=style.plot_title_size())
+
+
+def _scale_pen(curve, scale: float) -> None:
+    pen = curve.opts.get("pen") if hasattr(curve, "opts") else None
+    if pen is None or not hasattr(pen, "widthF"):
+        return
+    base = getattr(curve, BASE_PEN, None)
+    if base is None:
+        base = pen.widthF()
+        setattr(curve, BASE_PEN, base)
+    scaled = type(pen)(pen)
+    scaled.setWidthF(base * scale)
+    curve.setPen(scaled)
+
+
+def _as_float(value, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default

@@ -1,0 +1,196 @@
+"""Build / Train / Inspect: three arrangements of the same docks, one per thing a learner does.
+
+A 1280×720 classroom screen cannot show the palette, the canvas, the lesson, the training
+controls, two plots and the decision boundary at readable sizes all at once, so the window
+rearranges its docks for the task at hand (the switch sits in the menu bar's corner and in
+View ▸ Workspace, Ctrl+1/2/3):
+
+* **Build** — layers palette on the left, properties and lesson on the right (full height),
+  problems under the canvas; the training panel is put away, and starting a run from Build (or
+  Inspect) switches to Train, where its live views are;
+* **Train** — the network on top, beside its lesson (palette and inspector put away); the training panel spans the whole width
+  below, tall enough for the decision boundary to be at least 300 px at 1280×720 (plots and
+  boundary side by side, as TensorFlow Playground puts the output beside the network);
+* **Inspect** — the inspector on the right at full height, wide enough for its formulas, next to
+  the canvas it highlights.
+
+Docks the user moves stay where they are until the next switch; the workspace in force is
+remembered with the window layout.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QToolButton, QWidget
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+Area = Qt.DockWidgetArea
+WORKSPACES = ("build", "train", "inspect")
+DEFAULT_WORKSPACE = "train"  # the app opens on a lesson: its first step is to train it
+TITLES = {"build": "&Build", "train": "&Train", "inspect": "&Inspect"}
+TIPS = {"build": "Draw the network: layers palette, properties and problems beside the canvas",
+        "train": "Train and watch: the network above, the training panel with large plots and "
+                 "the decision boundary below",
+        "inspect": "Step through one training step: the inspector beside the canvas"}
+SHORTCUTS = {"build": "Ctrl+1", "train": "Ctrl+2", "inspect": "Ctrl+3"}
+SETTINGS_KEY = "window/workspace"
+# Shares of the window: chosen at 1280×720 so that Train gives the boundary >= 300 px and the
+# canvas keeps room for a network's cards; larger screens keep the proportions.
+TRAIN_PANEL_SHARE = 0.71  # of the height
+SIDE_SHARE = {"build": 0.27, "train": 0.27, "inspect": 0.42}  # right dock, of the width
+PALETTE_SHARE = 0.15  # Build's palette, of the width (it is never narrower than its names)
+BUILD_BOTTOM_SHARE = 0.2
+
+
+class Workspaces(QObject):
+    """Owns the switch: its actions, the corner buttons, and the arrangements."""
+
+    workspace_changed = Signal(str)
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self.window = window
+        self.current = ""
+        self.group = QActionGroup(self)
+        self.group.setExclusive(True)
+        self.actions: dict[str, QAction] = {name: self._action(name) for name in WORKSPACES}
+        self.corner = self._corner_buttons()
+
+    def _action(self, name: str) -> QAction:
+        action = QAction(TITLES[name], self.window)
+        action.setObjectName(f"workspace_{name}")
+        action.setCheckable(True)
+        action.setShortcut(QKeySequence(SHORTCUTS[name]))
+        action.setToolTip(f"{TITLES[name].replace('&', '')} workspace ({SHORTCUTS[name]}): "
+                          f"{TIPS[name].lower()}")
+        action.setStatusTip(TIPS[name])
+        action.triggered.connect(lambda _=False, n=name: self.switch(n))
+        self.group.addAction(action)
+        self.window.addAction(action)
+        return action
+
+    def _corner_buttons(self) -> QWidget:
+        corner = QWidget()
+        corner.setObjectName("workspace_switch")
+        row = QHBoxLayout(corner)
+        row.setContentsMargins(0, 0, 4, 0)
+        row.setSpacing(2)
+        for name in WORKSPACES:
+            button = QToolButton()
+            button.setDefaultAction(self.actions[name])
+            button.setAutoRaise(True)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            row.addWidget(button)
+        return corner
+
+    # ----- switching ---------------------------------------------------------------------
+    def switch(self, name: str) -> None:
+        """Arrange the docks for ``name`` (an unknown name falls back to the default)."""
+        name = name if name in WORKSPACES else DEFAULT_WORKSPACE
+        docks = self.window.docks
+        if not all(t in docks for t in ("Training", "Inspector")):
+            return  # the panels are not installed yet (a bare MainWindow): nothing to arrange
+        for dock in docks.values():  # start from an empty layout: moving docks between tab
+            self.window.removeDockWidget(dock)  # groups leaves Qt's old tab bars on screen
+        ARRANGEMENTS[name](self.window, docks)
+        self._mark(name)
+        QTimer.singleShot(0, self.window.view.fit_to_view)
+
+    def show_training(self, _info=None) -> None:
+        """A run started while the training panel is put away: show the Train workspace."""
+        training = self.window.docks.get("Training")
+        if self.current in ("build", "inspect") and training is not None \
+                and not training.isVisible():
+            self.switch("train")
+
+    def restored(self, name: str) -> None:
+        """The window put back a saved layout made in workspace ``name``: only mark it."""
+        self._mark(name if name in WORKSPACES else DEFAULT_WORKSPACE)
+
+    def _mark(self, name: str) -> None:
+        self.current = name
+        self.actions[name].setChecked(True)
+        self.window.settings.setValue(SETTINGS_KEY, name)
+        self.workspace_changed.emit(name)
+
+
+# ----- the arrangements ----------------------------------------------------------------------
+def _place(window, dock: QDockWidget, area: Area) -> None:
+    dock.setFloating(False)
+    window.addDockWidget(area, dock)
+    dock.show()
+
+
+def _tab(window, first: QDockWidget, *others: QDockWidget) -> None:
+    for dock in others:
+        dock.setFloating(False)
+        window.tabifyDockWidget(first, dock)
+        dock.show()
+
+
+def _sides_full_height(window, full: bool) -> None:
+    """Side docks run the whole height (``full``) or stop above the bottom docks."""
+    left = Area.LeftDockWidgetArea if full else Area.BottomDockWidgetArea
+    right = Area.RightDockWidgetArea if full else Area.BottomDockWidgetArea
+    window.setCorner(Qt.Corner.BottomLeftCorner, left)
+    window.setCorner(Qt.Corner.BottomRightCorner, right)
+
+
+def _width(window, share: float) -> int:
+    return int(window.width() * share)
+
+
+def _height(window, share: float) -> int:
+    return int(window.height() * share)
+
+
+def arrange_build(window, docks: dict[str, QDockWidget]) -> None:
+    _sides_full_height(window, True)
+    _place(window, docks["Layers"], Area.LeftDockWidgetArea)
+    _place(window, docks["Properties"], Area.RightDockWidgetArea)
+    _tab(window, docks["Properties"], docks["Inspector"])
+    docks["Training"].hide()
+    _place(window, docks["Problems"], Area.BottomDockWidgetArea)
+    docks["Properties"].raise_()
+    window.resizeDocks([docks["Layers"], docks["Properties"]],
+                       [_width(window, PALETTE_SHARE), _width(window, SIDE_SHARE["build"])],
+                       Qt.Orientation.Horizontal)
+    window.resizeDocks([docks["Problems"]], [_height(window, BUILD_BOTTOM_SHARE)],
+                       Qt.Orientation.Vertical)
+
+
+def arrange_train(window, docks: dict[str, QDockWidget]) -> None:
+    _sides_full_height(window, False)
+    docks["Layers"].hide()
+    docks["Inspector"].hide()  # its tables need the full height: they have Inspect for that
+    _place(window, docks["Properties"], Area.RightDockWidgetArea)
+    _place(window, docks["Training"], Area.BottomDockWidgetArea)
+    _tab(window, docks["Training"], docks["Problems"])
+    docks["Properties"].raise_()
+    docks["Training"].raise_()
+    window.resizeDocks([docks["Properties"]], [_width(window, SIDE_SHARE["train"])],
+                       Qt.Orientation.Horizontal)
+    window.resizeDocks([docks["Training"]], [_height(window, TRAIN_PANEL_SHARE)],
+                       Qt.Orientation.Vertical)
+
+
+def arrange_inspect(window, docks: dict[str, QDockWidget]) -> None:
+    _sides_full_height(window, True)
+    docks["Layers"].hide()
+    docks["Training"].hide()
+    _place(window, docks["Inspector"], Area.RightDockWidgetArea)
+    _tab(window, docks["Inspector"], docks["Properties"])
+    _place(window, docks["Problems"], Area.BottomDockWidgetArea)
+    docks["Inspector"].raise_()
+    window.resizeDocks([docks["Inspector"]], [_width(window, SIDE_SHARE["inspect"])],
+                       Qt.Orientation.Horizontal)
+    window.resizeDocks([docks["Problems"]], [_height(window, 0.18)], Qt.Orientation.Vertical)
+
+
+ARRANGEMENTS: dict[str, Callable] = {"build": arrange_build, "train": arrange_train,
+                                     "inspect": arrange_inspect}
