@@ -211,9 +211,12 @@ def _check_connectivity(graph: NetworkGraph, report: ValidationReport) -> None:
 
 
 def _infer_shapes(graph: NetworkGraph, report: ValidationReport) -> None:
-    """Propagate shapes in topological order; a failed layer stops inference below it only."""
+    """Propagate shapes in topological order along every connected path, complete or not: a
+    layer gets its shape when its parameters are valid and its inputs are all there with theirs,
+    even if it leads nowhere yet or the Output is still alone (the cards show shapes while the
+    network is drawn). A failed layer stops inference below it only."""
     for node in graph.topological_order():
-        if node not in report.params or report.problems_for(node):
+        if node not in report.params or inputs_problem(graph, node):
             continue
         inputs = graph.inputs_of(node)
         if any(i not in report.shapes for i in inputs):

@@ -161,3 +161,21 @@ def test_settings_never_scroll_sideways_and_keep_their_labels_whole(qtbot):
     for _ in range(12):  # Tab through the whole form, as the user did
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         assert area.horizontalScrollBar().value() == 0
+
+
+# ----- defect 10: every card shows "→ ?" while the graph is incomplete -------------------------
+def test_cards_of_a_half_drawn_network_show_their_shapes(window):
+    """Input → Dense drawn, the Output still alone: the Input and the Dense show their shapes;
+    the Output, which receives nothing yet, shows '?'."""
+    from tests.gui.gui_helpers import load, network
+
+    net = network([("x", "Input", {"shape": (2,)}, (0, 0)),
+                   ("h", "Dense", {"units": 3, "activation": "tanh", "bias": True}, (230, 0)),
+                   ("out", "Output", {"loss": "mse"}, (460, 0))], [("x", "h")])
+    load(window, net)
+    cards = window.scene.layer_items
+    assert cards["x"].shape_label == "→ 2"
+    assert cards["h"].shape_label == "→ 3"
+    assert cards["out"].shape_label == "→ ?"
+    window.document.connect("h", "out")
+    assert cards["out"].shape_label == "→ 3"
