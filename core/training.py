@@ -22,6 +22,7 @@ from core.datasets import Dataset
 from core.losses import correct_count, make_loss, weight_penalty
 from core.optim import make_optimizer, scheduled_lr
 from core.optimizers import optimizer_entry
+from core.run_health import RunSummary, diagnose, learned_nothing
 from core.settings import TrainingSettings
 
 
@@ -53,9 +54,38 @@ class RunFinished:
     message: str
     epochs_run: int
     elapsed: float
+    health: str | None = None  # core.run_health: "stuck" | "saturated" | "exploding"; None: fine
+    advice: str = ""  # what went wrong and what to try, when ``health`` is set
 
 
 Event = BatchStats | EpochStats | RunFinished
+HEALTH_ROWS = 4096  # training rows the end-of-run health look evaluates (enough to judge)
+
+
+class EpochPacer:
+    """Slow motion: when the next epoch may start so that a run makes at most ``rate`` epochs a
+    second, e.g. for a class to watch XOR's boundary form (it trains 300 epochs in half a second).
+
+    The consumer of `Trainer.run` marks each epoch's start (`start`) and, between two epochs,
+    waits `remaining(rate)` seconds; the rate may change at any time (a slider), and each wait
+    is computed from the current one. An epoch that took longer than its share is not made up
+    for by rushing the next. ``clock`` (seconds, monotonic) is injectable, so the schedule is
+    tested without sleeping.
+    """
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self.clock = clock
+        self._started: float | None = None
+
+    def start(self) -> None:
+        """An epoch starts now."""
+        self._started = self.clock()
+
+    def remaining(self, rate: float | None) -> float:
+        """Seconds until the next epoch may start (0: now); ``rate`` None or 0 is full speed."""
+        if not rate or rate <= 0 or self._started is None:
+            return 0.0
+        return max(0.0, self._started + 1.0 / rate - self.clock())
 
 
 class Trainer:
@@ -96,6 +126,7 @@ class Trainer:
         best, waited = math.inf, 0
         self.target_epoch = self.epochs_run + self.settings.epochs
         self._first_epoch = self.epochs_run + 1  # its first batch comes before any update
+        self._run_losses: list[float] = []  # this run's epoch losses, for its health verdict
         for _ in range(self.settings.epochs):
             epoch = self.epochs_run + 1
             lr = self._set_learning_rate(epoch)
@@ -116,6 +147,7 @@ class Trainer:
                 yield BatchStats(epoch, index, len(batches), loss, lr, time.perf_counter() - start)
             self.epochs_run = epoch
             stats = self._epoch_stats(epoch, losses, outputs, batches, lr, start)
+            self._run_losses.append(stats.train_loss)
             yield stats
             monitored = stats.val_loss if stats.val_loss is not None else stats.train_loss
             if not math.isfinite(monitored):
@@ -236,7 +268,53 @@ class Trainer:
                           val_acc, lr, time.perf_counter() - start)
 
     def _finished(self, reason: str, message: str, start: float) -> RunFinished:
-        return RunFinished(reason, message, self.epochs_run, time.perf_counter() - start)
+        verdict = self.health() if reason != "diverged" else None
+        return RunFinished(reason, message, self.epochs_run, time.perf_counter() - start,
+                           verdict.kind if verdict else None, verdict.message if verdict else "")
+
+    # ----- health (core.run_health) ------------------------------------------------------
+    def health(self):
+        """A `Diagnosis` when this run learned nothing (stuck, saturated, exploding), else None.
+        The gradient look costs one backward pass, taken only for a run that learned nothing."""
+        summary = self._summary(gradients=False)
+        if summary is None or not learned_nothing(summary):
+            return None
+        return diagnose(self._summary(gradients=True))
+
+    def _summary(self, gradients: bool) -> RunSummary | None:
+        losses = getattr(self, "_run_losses", [])
+        if not losses or len(self.x_train) == 0:
+            return None
+        x, y = self.x_train[:HEALTH_ROWS], self.y_train[:HEALTH_ROWS]
+        accuracy = chance = baseline = None
+        if self.classification:
+            _, accuracy = self.evaluate(x, y)
+            chance = _majority_rate(y)
+        else:
+            with torch.no_grad():
+                baseline = float(self.loss_fn(y.float().mean(0).expand_as(y), y))
+        weights = [p.detach() for p in self.model.parameters()]
+        largest = max((float(w.abs().max()) for w in weights if w.numel()), default=0.0)
+        ratio = self._gradient_ratio(x, y, weights) if gradients else None
+        return RunSummary(tuple(losses), self.settings.learning_rate, self.classification,
+                          accuracy, chance, baseline, ratio, largest)
+
+    def _gradient_ratio(self, x: torch.Tensor, y: torch.Tensor, weights: list) -> float | None:
+        """|gradient| / |weights| of the loss on (x, y) now; None for a rule without gradients
+        (the perceptron's) or weights that are all zero."""
+        norm = math.sqrt(sum(float((w.double() ** 2).sum()) for w in weights))
+        if self._rule_step is not None or norm == 0 or not math.isfinite(norm):
+            return None
+        self.optimizer.zero_grad(set_to_none=True)
+        with self._eval_mode():
+            loss = self.loss_fn(self.model(x), y)
+            if not loss.requires_grad:
+                return None
+            loss.backward()
+        grads = [p.grad for p in self.model.parameters() if p.grad is not None]
+        total = math.sqrt(sum(float((g.double() ** 2).sum()) for g in grads))
+        self.optimizer.zero_grad(set_to_none=True)
+        return total / norm
 
     def _divergence_text(self, value: float, epoch: int, batch: int | None,
                          after_last: bool = False) -> str:
@@ -251,6 +329,17 @@ class Trainer:
         return (f"Training stopped: the loss became {value} at {where}. The weights grew out of "
                 f"range — the learning rate ({self.settings.learning_rate:g}) is probably too high. "
                 "Lower it (for example to 0.01), reset the weights and train again.")
+
+
+def _majority_rate(y: torch.Tensor) -> float:
+    """Share of the most frequent class: class indices, a 0/1 column, or one-hot rows."""
+    if y.dim() == 1:
+        labels = y.long()
+    elif y.shape[1] == 1:
+        labels = (y[:, 0] >= 0.5).long()
+    else:
+        labels = y.argmax(dim=1)
+    return float(torch.bincount(labels).max()) / len(labels)
 
 
 def _tensors(x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:

@@ -11,8 +11,8 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QSizePolicy, QLabel, QProgressBar, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QSizePolicy, QLabel, QProgressBar, QSlider,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from gui.flow_layout import FlowLayout
 from gui.style import ERROR_STYLE, INFO_STYLE, MUTED_STYLE, WARNING_STYLE
@@ -30,6 +30,56 @@ ACTION_TEXTS = {
               "from random weights drawn with the seed"),
 }
 BANNER_STYLES = {"error": ERROR_STYLE, "warning": WARNING_STYLE, "info": INFO_STYLE}
+# Slow motion, slowest first; None (the slider's right end) is full speed.
+SPEEDS: tuple[float | None, ...] = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, None)
+SPEED_TIP = ("Slow motion: at most this many epochs a second, so you can watch the loss and the "
+             "decision boundary change epoch by epoch. Full speed trains as fast as it can. "
+             "You can change it during a run.")
+
+
+def speed_text(speed: float | None) -> str:
+    return "Full speed" if speed is None else f"{speed:g} epoch{'s' if speed != 1 else ''}/s"
+
+
+class SpeedControl(QWidget):
+    """A slider from 1 epoch/s (left) to Full speed (right), with its value written beside it."""
+
+    speed_changed = Signal(object)  # float epochs/s, or None for full speed
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("training_speed")
+        self.slider.setRange(0, len(SPEEDS) - 1)
+        self.slider.setPageStep(1)
+        self.slider.setValue(len(SPEEDS) - 1)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.slider.setFixedWidth(84)
+        self.slider.setAccessibleName("Training speed")
+        self.label = QLabel()
+        self.label.setObjectName("training_speed_label")
+        width = max(self.label.fontMetrics().horizontalAdvance(speed_text(s)) for s in SPEEDS)
+        self.label.setMinimumWidth(width + 4)  # the row does not jump as the value changes
+        for widget in (self, self.slider, self.label):
+            widget.setToolTip(SPEED_TIP)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.slider)
+        row.addWidget(self.label)
+        self.slider.valueChanged.connect(self._on_value)
+        self._on_value(self.slider.value())
+
+    @property
+    def speed(self) -> float | None:
+        return SPEEDS[self.slider.value()]
+
+    def set_speed(self, speed: float | None) -> None:
+        self.slider.setValue(SPEEDS.index(speed) if speed in SPEEDS else len(SPEEDS) - 1)
+
+    def _on_value(self, index: int) -> None:
+        self.label.setText(speed_text(SPEEDS[index]))
+        self.speed_changed.emit(SPEEDS[index])
 
 
 def format_duration(seconds: float) -> str:
@@ -67,6 +117,7 @@ class ControlsBar(QWidget):
         self.banner.linkActivated.connect(self._on_link)
         self.banner.hide()
         self.banner_level = ""
+        self.speed = SpeedControl()
         self._layout()
 
     def _action(self, name: str) -> QAction:
@@ -94,6 +145,8 @@ class ControlsBar(QWidget):
         third = QHBoxLayout()
         third.addWidget(self.metrics, 1)
         third.addWidget(self.status)
+        third.addSpacing(8)
+        third.addWidget(self.speed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
@@ -121,21 +174,25 @@ class ControlsBar(QWidget):
         elif state == RunState.STOPPING:
             self.progress.setFormat("Stopping…")
 
-    def show_progress(self, batch, epochs_total: int, paused: bool) -> None:
-        """Bar and status line from the latest BatchStats (epochs count within this run), with
-        elapsed time and an ETA extrapolated from the share done."""
-        total = max(epochs_total, 1)
-        done = (batch.epoch - 1 + batch.batch / max(batch.batches, 1)) / total
-        done = min(max(done, 0.0), 1.0)
+    def show_progress(self, batch, epochs_total: int, paused: bool, epoch_offset: int = 0) -> None:
+        """Bar and status line from the latest BatchStats, with elapsed time and an ETA
+        extrapolated from the share of this run done. Epochs count on from the ``epoch_offset``
+        the weights already had, like the plots' axis: a Continue of 100 after 200 reads
+        "Epoch 250 of 300", and the bar starts two thirds full."""
+        run_epochs = max(epochs_total, 1)
+        run_done = (batch.epoch - 1 + batch.batch / max(batch.batches, 1)) / run_epochs
+        run_done = min(max(run_done, 0.0), 1.0)
+        total = epoch_offset + run_epochs
+        done = (epoch_offset + run_done * run_epochs) / total
         self.progress.setMaximum(100)
         if int(done * 100) != self.progress.value():  # setValue repaints synchronously
             self.progress.setValue(int(done * 100))
         prefix = "Paused at epoch" if paused else "Epoch"
-        eta = batch.elapsed * (1 - done) / done if done > 0 else 0.0
+        eta = batch.elapsed * (1 - run_done) / run_done if run_done > 0 else 0.0
         # Times live in the bar, whose width is fixed, so the metrics line below keeps its room.
-        self.progress.setFormat(f"{prefix} {batch.epoch} of {total} · batch {batch.batch}/"
-                                f"{batch.batches} · {format_duration(batch.elapsed)} elapsed, "
-                                f"ETA {format_duration(eta) if done < 1 else '0:00'}")
+        self.progress.setFormat(f"{prefix} {epoch_offset + batch.epoch} of {total} · batch "
+                                f"{batch.batch}/{batch.batches} · {format_duration(batch.elapsed)} "
+                                f"elapsed, ETA {format_duration(eta) if run_done < 1 else '0:00'}")
         self.status.setText("")
 
     def show_epoch(self, stats) -> None:

@@ -139,6 +139,7 @@ class TrainingPanel(QWidget):
         a["step_epoch"].triggered.connect(lambda: s.step("epoch"))
         a["reset"].triggered.connect(s.reset_weights)
         self.controls.layer_activated.connect(self.layer_activated)
+        self.controls.speed.speed_changed.connect(s.set_speed)
         s.state_changed.connect(self._on_state)
         s.run_started.connect(self._on_run_started)
         s.run_prepared.connect(self._on_prepared)
@@ -250,7 +251,7 @@ class TrainingPanel(QWidget):
         ended = outcome.ended
         if ended.epochs_run or ended.batches_run:
             self._last_label = outcome.info.label
-        self.controls.show_finished(_finished_text(ended), ended.elapsed)
+        self.controls.show_finished(_finished_text(ended, outcome.info.epoch_offset), ended.elapsed)
         if outcome.level != "info" or ended.reason == "early_stopping":
             self.controls.show_banner(outcome.message, outcome.level, ended.node)
         else:
@@ -308,7 +309,8 @@ class TrainingPanel(QWidget):
             self._progress_dirty = False
             if self._latest_batch is not None and self._prepared is not None:
                 self.controls.show_progress(self._latest_batch, self._prepared.epochs,
-                                            self.session.state == RunState.PAUSED)
+                                            self.session.state == RunState.PAUSED,
+                                            self.plots.epoch_offset)
             if self.session.last_epoch is not None:
                 self.controls.show_epoch(self.session.last_epoch)
 
@@ -322,10 +324,14 @@ class TrainingPanel(QWidget):
         super().closeEvent(event)
 
 
-def _finished_text(ended) -> str:
+def _finished_text(ended, epoch_offset: int = 0) -> str:
+    """"Finished after 300 epochs (100 in this run)": the weights' whole count, the count the
+    network's trained state keeps (TrainedState.with_run) and the plots' epoch axis shows."""
     titles = {"completed": "Finished", "stopped": "Stopped", "early_stopping": "Stopped early",
               "diverged": "Diverged", "error": "Failed"}
     title = titles.get(ended.reason, ended.reason)
-    if ended.epochs_run:
-        return f"{title} after {ended.epochs_run} epoch{'s' if ended.epochs_run != 1 else ''}"
-    return title
+    if not ended.epochs_run:
+        return title
+    total = epoch_offset + ended.epochs_run
+    text = f"{title} after {total} epoch{'s' if total != 1 else ''}"
+    return f"{text} ({ended.epochs_run} in this run)" if epoch_offset else text

@@ -2,19 +2,26 @@
 
 Messages only append to the buffers; `refresh()` — called by the panel's ~30 Hz timer — pushes
 them to the PlotDataItems when something changed. A new run turns the previous run's curves into
-faded history curves whose legend entry names the run's settings, so runs can be compared.
+faded history curves whose legend entry names the run's settings, so runs can be compared. The
+legend is under the plots (gui.training.legend), never over the curves, and both axes' ranges
+cover every run shown: a Continue carries on along one epoch axis (101, 102, ...).
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
-from gui.style import (BATCH_COLOR, FAINT_COLOR, HISTORY_COLORS, LEGEND_BACKDROP, MUTED_STYLE,
-                       PLOT_TITLE_SIZE, TEXT_COLOR, TRAIN_COLOR, VALIDATION_COLOR)
+from gui.style import (BATCH_COLOR, FAINT_COLOR, HISTORY_COLORS, MUTED_STYLE, TRAIN_COLOR,
+                       VALIDATION_COLOR)
+from gui.training.legend import RunLegend
 
 MAX_HISTORY = 6
 SIDE_BY_SIDE_WIDTH = 480  # px; narrower than this, the accuracy plot goes under the loss plot
@@ -106,10 +113,80 @@ class Series:
         self.low, self.high = np.inf, -np.inf
 
 
-def _plot(title: str, y_label: str) -> pg.PlotWidget:
-    widget = pg.PlotWidget(background="w")
+NICE_STEPS = (1.0, 2.0, 5.0)
+LABEL_GAP = 14  # px between two tick labels along the bottom axis
+# Room around the plot area for what sticks out of it: the axis titles (pyqtgraph draws them 5 px
+# outside their axes), half a label above the top tick, half the last epoch number right of its tick.
+PLOT_MARGINS = (6, 8, 12, 5)
+
+
+def _nice_above(step: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is at least ``step``."""
+    power = 10.0 ** math.floor(math.log10(step))
+    for factor in NICE_STEPS + (10.0,):
+        if factor * power >= step * (1 - 1e-9):
+            return factor * power
+    return 10.0 * power
+
+
+class ReadableAxis(pg.AxisItem):
+    """An axis whose tick labels never run into each other and whose title is never cut.
+
+    pyqtgraph picks the tick spacing from the axis length alone, so a 130 px epoch axis read
+    "200400600800"; here the spacing also leaves each label its own width (bottom) or twice its
+    height (left). Only the major ticks are labelled. A title longer than a short vertical axis
+    was drawn from below its bottom edge ("accuracy" read "curacy"); it is hidden instead, the
+    plot's title and legend still say which plot is which.
+    """
+
+    def __init__(self, orientation: str, **kwargs) -> None:
+        super().__init__(orientation, **kwargs)
+        self.setStyle(maxTextLevel=0)
+        if orientation == "bottom":
+            self.setStyle(hideOverlappingLabels=PLOT_MARGINS[2])  # the last label in the margin
+
+    def _label_room(self, low: float, high: float) -> float:
+        metrics = QFontMetricsF(self.style["tickFont"] or self.font())
+        if self.orientation in ("left", "right"):
+            return 2.0 * metrics.height()
+        widest = max(abs(low), abs(high))
+        text = f"{widest:.6g}" if widest >= 1 or widest == 0 else f"{widest:.2g}"
+        return metrics.horizontalAdvance(text + "0") + LABEL_GAP
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph's names
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if self.logMode or not levels or size <= 0:
+            return levels
+        span = abs(maxVal - minVal)
+        most = max(1, int(size // self._label_room(minVal, maxVal)))
+        major = levels[0][0]
+        if span / major > most:
+            major = _nice_above(span / most)
+        return [(major, 0)] + [(step, offset) for step, offset in levels[1:] if step < major][:1]
+
+    def resizeEvent(self, ev=None):  # noqa: N802
+        super().resizeEvent(ev)
+        self._fit_label()
+
+    def _updateLabel(self):  # noqa: N802 - pyqtgraph's name; called after each setLabel
+        super()._updateLabel()
+        self._fit_label()
+
+    def _fit_label(self) -> None:
+        if self.label is None or self.orientation not in ("left", "right"):
+            return
+        wanted = bool(self.labelText or self.labelUnits)
+        show = wanted and self.label.boundingRect().width() <= self.size().height()
+        if self.label.isVisible() != show:
+            super().showLabel(show)
+
+
+def _plot(y_label: str) -> pg.PlotWidget:
+    """A plot without a title: its y label names it, and a small dock needs the height."""
+    axes = {name: ReadableAxis(name) for name in ("left", "bottom")}
+    widget = pg.PlotWidget(background="w", axisItems=axes)
     item = widget.getPlotItem()
-    item.setTitle(title, color=TEXT_COLOR.name(), size=PLOT_TITLE_SIZE)
+    item.layout.setContentsMargins(*PLOT_MARGINS)
     item.setLabel("bottom", "epoch")
     item.setLabel("left", y_label)
     item.setMenuEnabled(False)
@@ -128,8 +205,8 @@ class MetricPlots(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.loss_plot = _plot("Loss", "loss")
-        self.acc_plot = _plot("Accuracy", "accuracy")
+        self.loss_plot = _plot("loss")
+        self.acc_plot = _plot("accuracy")
         self.acc_plot.getPlotItem().setYRange(0, 1.02, padding=0)
         self.acc_plot.getPlotItem().getViewBox().setMouseEnabled(y=False)
         self.acc_plot.setXLink(self.loss_plot)
@@ -137,6 +214,7 @@ class MetricPlots(QWidget):
         self.curves = self._make_curves()
         self._has_validation = True
         self.history: list[list[pg.PlotDataItem]] = []
+        self._history_runs: list[_ArchivedRun] = []  # parallel to ``history``
         self.refresh_count = 0
         self.epoch_offset = 0
         self._dirty: set[str] = set()
@@ -154,6 +232,8 @@ class MetricPlots(QWidget):
         self.plots_layout.addWidget(self.loss_plot)
         self.plots_layout.addWidget(self.acc_plot)
         layout.addLayout(self.plots_layout, 1)
+        self.legend = RunLegend()
+        layout.addWidget(self.legend)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         """Side by side when there is room, stacked (sharing the epoch axis) in a narrow dock."""
@@ -163,23 +243,18 @@ class MetricPlots(QWidget):
         direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         if self.plots_layout.direction() != direction:
             self.plots_layout.setDirection(direction)
-            self._show_titles(wide)
+            self._show_epoch_labels()
 
-    def _show_titles(self, on: bool) -> None:
-        """Stacked plots are short: drop the titles (the y labels say which is which) and the
-        upper plot's epoch label, which the lower plot shows for both."""
-        loss, acc = self.loss_plot.getPlotItem(), self.acc_plot.getPlotItem()
-        loss.setTitle("Loss" if on else None, color=TEXT_COLOR.name(), size=PLOT_TITLE_SIZE)
-        self.set_classification(self._classification)
-        if not on:
-            acc.setTitle(None)
-        loss.setLabel("bottom", "epoch" if on else None)
+    def _show_epoch_labels(self) -> None:
+        """Stacked plots share one epoch axis label, under the lower plot (accuracy, when a
+        classifier shows it; the loss plot's own otherwise)."""
+        stacked = self.plots_layout.direction() == QBoxLayout.Direction.TopToBottom
+        upper_only = stacked and self._classification
+        self.loss_plot.getPlotItem().setLabel("bottom", None if upper_only else "epoch")
 
     # ----- construction ------------------------------------------------------------------
     def _make_curves(self) -> dict[str, pg.PlotDataItem]:
-        loss_legend = self.loss_plot.getPlotItem().addLegend(offset=(-6, 6), labelTextSize="8pt")
-        self.acc_plot.getPlotItem().addLegend(offset=(-6, -6), labelTextSize="8pt")
-        loss_legend.setBrush(pg.mkBrush(LEGEND_BACKDROP))
+        """The current run's curves; their names are for exports (the legend is under the plots)."""
         styles = {
             "batch_loss": (self.loss_plot, pg.mkPen(BATCH_COLOR, width=1), "batch"),
             "train_loss": (self.loss_plot, pg.mkPen(TRAIN_COLOR, width=2), "train"),
@@ -234,16 +309,12 @@ class MetricPlots(QWidget):
         self.refresh()
 
     def set_has_validation(self, on: bool) -> None:
-        """List the validation curves in the legends only when there is a validation set."""
-        if on == self._has_validation:
-            return
+        """List the validation curves in the legend only when there is a validation set."""
         self._has_validation = on
-        for name, plot in (("val_loss", self.loss_plot), ("val_acc", self.acc_plot)):
-            legend = plot.getPlotItem().legend
-            if on:
-                legend.addItem(self.curves[name], "validation")
-            else:
-                legend.removeItem(self.curves[name])
+        self._show_current_legend()
+
+    def _show_current_legend(self) -> None:
+        self.legend.set_current(self._has_validation, self.series["batch_loss"].n > 0)
 
     def set_epoch_span(self, epochs: int) -> None:
         """Fix the x axis to the whole run (history included) once its length is known.
@@ -251,20 +322,14 @@ class MetricPlots(QWidget):
         Students see at a glance how far the run has got, and the axes no longer re-layout
         their ticks at every refresh, which is most of a plot's drawing time.
         """
-        start = 0 if not self.history else min(0, self.epoch_offset)
-        self.loss_plot.getPlotItem().setXRange(start, self.epoch_offset + max(epochs, 1),
-                                               padding=0.02)
+        end = max([self.epoch_offset + max(epochs, 1)] + [run.last for run in self._history_runs])
+        self.loss_plot.getPlotItem().setXRange(0, end, padding=0.02)
 
     def set_classification(self, on: bool) -> None:
         """Regression has no accuracy: the loss plot then gets the whole width."""
         self._classification = on
         self.acc_plot.setVisible(on)
-        title = "Accuracy" if on else "Accuracy (classification only)"
-        item = self.acc_plot.getPlotItem()
-        if self.plots_layout.direction() == QBoxLayout.Direction.LeftToRight:
-            item.setTitle(title, color=(TEXT_COLOR if on else FAINT_COLOR).name(),
-                          size=PLOT_TITLE_SIZE)
-        item.setLabel("left", "accuracy" if on else "accuracy (classification only)")
+        self._show_epoch_labels()
 
     def add_batches(self, batches) -> None:
         batches = [b for b in batches if np.isfinite(b.loss)]
@@ -299,33 +364,41 @@ class MetricPlots(QWidget):
             self.curves[name].setData(x, y, skipFiniteCheck=True)  # only finite values are stored
         if dirty & {"batch_loss", "train_loss", "val_loss"}:
             self._fit_loss_range()
+        if "batch_loss" in dirty:
+            self._show_current_legend()
 
-    def _fit_loss_range(self) -> None:
+    def _fit_loss_range(self, exact: bool = False) -> None:
         """Sticky y range for the loss: change it only when the data leaves it or fills less
-        than a third of it, so the axis (and its tick labels) is not rebuilt at every refresh."""
+        than a third of it, so the axis (and its tick labels) is not rebuilt at every refresh.
+        ``exact`` fits it now (the runs shown changed)."""
         series = [self.series[n] for n in ("batch_loss", "train_loss", "val_loss")]
-        series = [s for s in series if s.n]
-        if not series:
+        extremes = [(s.low, s.high) for s in series if s.n]  # running: no pass over the run
+        extremes += [(run.low, run.high) for run in self._history_runs]  # every run shown
+        if not extremes:
             return
-        low = min(s.low for s in series)  # running extremes: no pass over the whole run
-        high = max(s.high for s in series)
+        low = min(low for low, _ in extremes)
+        high = max(high for _, high in extremes)
         log = self.log_check.isChecked()
         if log:
             low, high = np.log10(max(low, LOG_FLOOR)), np.log10(max(high, LOG_FLOOR))
         box = self.loss_plot.getPlotItem().getViewBox()
-        box.enableAutoRange(y=False)
+        box.enableAutoRange(y=False)  # (pyqtgraph applies a pending auto range first)
         (_, _), (y0, y1) = box.viewRange()
         span = max(high - low, 1e-12)
-        inside = y0 <= low and high <= y1
-        if inside and (y1 - y0) <= 3 * span:
-            return
         pad = 0.1 * span
         bottom = low - pad if log else max(0.0, low - pad)  # a loss is never negative
+        inside = bottom - pad <= y0 <= low and high <= y1
+        if inside and (y1 - y0) <= 3 * span and not exact:
+            return
         box.setYRange(bottom, high + pad, padding=0)
 
     # ----- history -----------------------------------------------------------------------
     def _archive(self, label: str) -> None:
         color = HISTORY_COLORS[len(self.history) % len(HISTORY_COLORS)]
+        losses = [self.series[n] for n in ("train_loss", "val_loss") if self.series[n].n]
+        self._history_runs.append(_ArchivedRun(
+            label, color, min(s.low for s in losses), max(s.high for s in losses),
+            int(self.series["train_loss"].data()[0][-1])))
         items = []
         for name, plot, style in (("train_loss", self.loss_plot, Qt.PenStyle.SolidLine),
                                   ("val_loss", self.loss_plot, Qt.PenStyle.DashLine),
@@ -343,17 +416,28 @@ class MetricPlots(QWidget):
         self.history.append(items)
         while len(self.history) > MAX_HISTORY:
             self._remove_items(self.history.pop(0))
+            self._history_runs.pop(0)
+        self._show_legend()
 
     def clear_history(self) -> None:
         for items in self.history:
             self._remove_items(items)
         self.history.clear()
+        self._history_runs.clear()
+        self._show_legend()
+        self._fit_loss_range(exact=True)  # to the runs still shown
+
+    def history_labels(self) -> list[str]:
+        """The faded runs' legend entries, oldest first."""
+        return [run.label for run in self._history_runs]
+
+    def _show_legend(self) -> None:
+        self.legend.set_runs([(run.label, run.color) for run in self._history_runs])
 
     def _remove_items(self, items: list[pg.PlotDataItem]) -> None:
         for item in items:
             for plot in (self.loss_plot, self.acc_plot):
                 if item in plot.getPlotItem().items:
-                    plot.getPlotItem().legend.removeItem(item)
                     plot.removeItem(item)
 
     def reset(self) -> None:
@@ -396,6 +480,17 @@ class MetricPlots(QWidget):
             if value is not None:
                 parts.append(f"{label} {value:.1%}" if percent else f"{label} {value:.4g}")
         return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class _ArchivedRun:
+    """What the axes and the legend need of a faded run."""
+
+    label: str
+    color: str
+    low: float  # of its loss curves (train and validation)
+    high: float
+    last: int  # its last epoch on the shared axis
 
 
 def _value_at(series: Series, x: float) -> float | None:

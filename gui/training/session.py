@@ -92,6 +92,7 @@ class TrainingSession(QObject):
         self._batches_seen = 0
         self._started = 0.0
         self._run_settings = document.network.training  # what the current run trains with
+        self.speed: float | None = None  # slow motion: epochs/s at most (None: full speed)
         self._handlers = {RunPrepared: self.handle_prepared, ProgressUpdate: self.handle_progress,
                           WeightsUpdate: self.handle_weights, SurfaceUpdate: self.handle_surface,
                           ConfusionUpdate: self.handle_confusion, RunEnded: self.handle_run_ended}
@@ -144,7 +145,7 @@ class TrainingSession(QObject):
         self.info = self._run_info()
         request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), first_step,
                              epoch_offset=self.info.epoch_offset)
-        self.run = self._start_job(request, RunControl(first_step))
+        self.run = self._start_job(request, RunControl(first_step, self.speed))
         self._run_settings = request.network.training
         self.document.begin_live_weights(self._trained_so_far)
         self._edit_reason, self.last_epoch = None, None
@@ -168,6 +169,13 @@ class TrainingSession(QObject):
             self.train(first_step=unit)
         elif self.state == RunState.PAUSED and self.run:
             self.run.control.step(unit)
+
+    def set_speed(self, speed: float | None) -> None:
+        """Slow motion (epochs per second at most) for this run and the next ones; None is
+        full speed. A view setting: the document does not change."""
+        self.speed = speed
+        if self.run is not None:
+            self.run.control.set_speed(speed)
 
     def stop(self) -> None:
         if self.run and self.active and self.state != RunState.STOPPING:

@@ -20,6 +20,8 @@ from gui.training.messages import (BIG_NETWORK, ConfusionUpdate, ProgressUpdate,
 from gui.workers import WorkerControl
 
 Messages = tuple  # what one yield delivers: the records due at that point, in order
+SLOW_MOTION = 30.0  # epochs/s; capped at this or slower, every epoch reaches the views
+PACE_SLICE = 0.25  # seconds; a slowed run re-checks its control at least this often
 
 
 class RunControl(WorkerControl):
@@ -30,15 +32,32 @@ class RunControl(WorkerControl):
     is a `threading.Event` because core's generator checks it before every batch: a stopped run
     still ends with its own RunEnded (abort, the worker's, drops the rest of the job instead).
     The job decides where it pauses (`pause_due`, after flushing its messages); the worker then
-    waits there (`pause_now`).
+    waits there (`pause_now`). ``speed`` caps the epochs per second (None: full speed) and may
+    change during the run; the job waits between epochs in `wait_for_pace`.
     """
 
-    def __init__(self, first_step: str | None = None) -> None:
+    def __init__(self, first_step: str | None = None, speed: float | None = None) -> None:
         super().__init__()
         self.stop_event = threading.Event()
         self._mode = first_step or "run"
         self._steps = 1 if first_step else 0
         self._pause_here = False
+        self._speed = speed
+
+    @property
+    def speed(self) -> float | None:
+        return self._speed
+
+    @property
+    def slow_motion(self) -> bool:
+        """Capped low enough that every epoch should be shown."""
+        return self._speed is not None and self._speed <= SLOW_MOTION
+
+    def set_speed(self, speed: float | None) -> None:
+        """Epochs per second at most (None: full speed); wakes a waiting job to use it now."""
+        with self.condition:
+            self._speed = speed
+            self.condition.notify_all()
 
     @property
     def mode(self) -> str:
@@ -99,6 +118,19 @@ class RunControl(WorkerControl):
     def is_paused(self) -> bool:
         return self._mode == "pause" and not self.stopped and not self.aborted
 
+    def wait_for_pace(self, pacer) -> None:
+        """Between two epochs of a slowed run: wait until ``pacer`` (core.training.EpochPacer)
+        lets the next one start at the current speed. Stop, abort and a step end the wait at
+        once; a pause holds it (the epoch's messages are already out), and a new speed counts
+        from the epoch's start, so "Full speed" goes on immediately."""
+        with self.condition:
+            while not (self.stopped or self.aborted) and self._mode != "batch" \
+                    and self._mode != "epoch":
+                delay = PACE_SLICE if self._mode == "pause" else pacer.remaining(self._speed)
+                if delay <= 0:
+                    return
+                self.condition.wait(min(delay, PACE_SLICE))
+
 
 class _Throttle:
     """True at most once per ``interval`` seconds."""
@@ -122,9 +154,11 @@ def run_training(request: RunRequest, control: RunControl) -> Iterator[Messages 
 class TrainingJob:
     """One run's state inside the worker thread: the trainer, what is pending, the throttles."""
 
-    def __init__(self, request: RunRequest, control: RunControl) -> None:
+    def __init__(self, request: RunRequest, control: RunControl, clock=time.monotonic) -> None:
+        """``clock`` paces slow motion (core.training.EpochPacer); tests pass a fake one."""
         self.request = request
         self.control = control
+        self._clock = clock
         self.run_id = request.run_id
         self._pending: list = []
         self._pending_epochs: list = []
@@ -134,6 +168,7 @@ class TrainingJob:
         self._surface = _Throttle(request.surface_interval)
         self._confusion = _Throttle(request.confusion_interval)
         self._trainer = None
+        self._pacer = None
         self._plan = None
         self._batches_run = 0
         self._started = 0.0
@@ -186,7 +221,9 @@ class TrainingJob:
             target_range, probes.data_points(dataset) if plan else None)
 
     def _train(self) -> Iterator[Messages | None]:
-        from core.training import BatchStats, EpochStats, RunFinished
+        from core.training import BatchStats, EpochPacer, EpochStats, RunFinished
+        self._pacer = EpochPacer(self._clock)
+        self._pacer.start()
         for event in self._trainer.run(self.control.stop_event):
             match event:
                 case BatchStats():
@@ -200,7 +237,16 @@ class TrainingJob:
                 case RunFinished():
                     yield self._finished(event)
                     return
-            yield self._flush(force=pause, epoch=epoch)
+            slow = epoch is not None and self.control.slow_motion
+            yield self._flush(force=pause or slow, epoch=epoch)
+            if epoch is not None and event.epoch < event.epochs:
+                self._pace()
+
+    def _pace(self) -> None:
+        """Slow motion: hold the next epoch back until its time (see EpochPacer)."""
+        if self.control.speed is not None:
+            self.control.wait_for_pace(self._pacer)
+        self._pacer.start()
 
     # ----- per event ---------------------------------------------------------------------
     def _on_batch(self, stats) -> None:

@@ -108,12 +108,13 @@ def test_continue_keeps_the_previous_run_as_a_named_faded_curve(qtbot, make_pane
     assert outcome.info.continued and outcome.info.epoch_offset == 20
     assert panel.plots.curves["train_loss"].xData[0] == 21  # the curve continues the first run
     assert len(panel.plots.history) == 1
-    names = [label.text for _, label in panel.plots.loss_plot.getPlotItem().legend.items]
-    assert "run 1: adam lr 0.05 bs full" in names
+    assert panel.plots.history_labels() == ["run 1: adam lr 0.05 bs full"]
+    legend = panel.plots.legend
+    legend.toggle.setChecked(True)
+    assert "run 1: adam lr 0.05 bs full" in legend.runs_label.text()
     panel.plots.clear_history()
     assert not panel.plots.history
-    assert "run 1: adam lr 0.05 bs full" not in [
-        label.text for _, label in panel.plots.loss_plot.getPlotItem().legend.items]
+    assert panel.plots.history_labels() == [] and legend.toggle.isHidden()
 
 
 def test_reset_weights_is_one_undo_step(qtbot, make_panel):
