@@ -1,17 +1,24 @@
 """One recorded tensor on screen: a table of numbers when it is small, a picture when it is an
 image or too big to read, with its shape (and min/max/mean when it is summarised).
 
+A long vector (a flattened 1×288) is wrapped into rows before it is drawn, so its values are
+cells a student can point at rather than a one-pixel line; every picture names the value under
+the mouse in its tooltip.
+
 Tables show 5 significant digits; the tooltip and Ctrl+C give the full float64 value, so a student
 can paste a number into a calculator and reproduce the next one exactly.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QPoint,
+                            Qt, Signal)
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHeaderView, QLabel,
-                               QSizePolicy, QTableView, QVBoxLayout, QWidget)
+                               QSizePolicy, QTableView, QToolTip, QVBoxLayout, QWidget)
 
 from core.inspection.formulas import fmt
 from core.inspection.stages import TensorSpec
@@ -24,6 +31,8 @@ SMALL_IMAGE = 256  # an image or filter bank this small also gets a table of its
 MAX_PICTURES = 16
 PICTURE_SIDE = 72  # pixels per channel picture (nearest-neighbour upscaling)
 BIG_PICTURE = (340, 200)  # box for a summarised matrix drawn as one heat map
+MIN_ROW_PX = 4  # a heat map's rows (samples) are at least this tall when the box has room
+WRAP_MULTIPLE = 8  # a wrapped vector's row length: a multiple of 8, easy to count along
 VISIBLE_ROWS = 8
 HIDDEN_TEXT = "?"
 SELECTED_COLUMN = SELECTED_COLUMN_COLOR
@@ -219,9 +228,36 @@ def _small_image_table(images: np.ndarray, prefix: str):
     return images.reshape(c * h, w), rows, [str(j + 1) for j in range(w)]
 
 
-def picture_planes(spec: TensorSpec) -> list[np.ndarray]:
-    """The 2-D planes to draw: image channels, filters, or a big matrix as one heat map."""
+def long_vector(spec: TensorSpec) -> np.ndarray | None:
+    """The values of a vector too long for a table (one sample's 1×288, a 1-D bias of 300), or
+    None: those are wrapped into rows to be drawn."""
     a = np.asarray(spec.array, dtype=np.float64)
+    if a.ndim == 2 and a.shape[0] == 1:
+        a = a[0]
+    return a if a.ndim == 1 and a.shape[0] > TABLE_MAX else None
+
+
+def wrap_width(count: int, box: tuple[int, int] = BIG_PICTURE) -> int:
+    """Values per row for ``count`` values: about the box's aspect ratio, a multiple of 8."""
+    ideal = math.sqrt(count * box[0] / box[1])
+    return min(count, max(2 * WRAP_MULTIPLE, WRAP_MULTIPLE * math.ceil(ideal / WRAP_MULTIPLE)))
+
+
+def wrapped(values: np.ndarray, per_row: int) -> np.ndarray:
+    """``values`` as rows of ``per_row``; the last row is padded with NaN (drawn empty)."""
+    rows = math.ceil(values.size / per_row)
+    padded = np.full(rows * per_row, np.nan)
+    padded[:values.size] = values
+    return padded.reshape(rows, per_row)
+
+
+def picture_planes(spec: TensorSpec) -> list[np.ndarray]:
+    """The 2-D planes to draw: image channels, filters, a long vector wrapped into rows, or a big
+    matrix as one heat map."""
+    a = np.asarray(spec.array, dtype=np.float64)
+    vector = long_vector(spec)
+    if vector is not None:
+        return [wrapped(vector, wrap_width(vector.size))]
     if spec.batched and a.ndim >= 3:
         a = a[0]
     if a.ndim == 4:
@@ -234,31 +270,79 @@ def picture_planes(spec: TensorSpec) -> list[np.ndarray]:
 
 
 def colorize(plane: np.ndarray) -> np.ndarray:
-    """uint32 ARGB: grayscale for data that is never negative, blue/white/orange otherwise."""
+    """uint32 ARGB: grayscale for data that is never negative, blue/white/orange otherwise; NaN
+    (a wrapped vector's padding) is transparent."""
     finite = np.nan_to_num(plane)
     low, high = float(finite.min()), float(finite.max())
     if low >= 0:
         t = finite / high if high > 0 else np.zeros_like(finite)
         gray = (255 * t).astype(np.uint32)
-        return 0xFF000000 | (gray << 16) | (gray << 8) | gray
-    scale = max(abs(low), abs(high))
-    t = np.clip(finite / scale, -1, 1)
-    pos, neg = np.array(POSITIVE_COLOR.getRgb()[:3]), np.array(NEGATIVE_COLOR.getRgb()[:3])
-    target = np.where(t[..., None] >= 0, pos, neg)
-    rgb = (255 + (target - 255) * np.abs(t)[..., None]).astype(np.uint32)
-    return 0xFF000000 | (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+        argb = 0xFF000000 | (gray << 16) | (gray << 8) | gray
+    else:
+        scale = max(abs(low), abs(high))
+        t = np.clip(finite / scale, -1, 1)
+        pos, neg = np.array(POSITIVE_COLOR.getRgb()[:3]), np.array(NEGATIVE_COLOR.getRgb()[:3])
+        target = np.where(t[..., None] >= 0, pos, neg)
+        rgb = (255 + (target - 255) * np.abs(t)[..., None]).astype(np.uint32)
+        argb = 0xFF000000 | (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    return np.where(np.isnan(plane), np.uint32(0), argb).astype(np.uint32)
+
+
+def cell_size(shape: tuple[int, int], box: tuple[int, int]) -> tuple[float, float]:
+    """(width, height) in pixels of one value: square, a whole factor when enlarged so pixels
+    stay crisp; rows at least MIN_ROW_PX tall when the box has room (32 samples × 288 units)."""
+    h, w = shape
+    factor = min(box[0] / w, box[1] / h)
+    factor = float(int(factor)) if factor >= 1 else factor
+    height = factor
+    if height < MIN_ROW_PX and h * MIN_ROW_PX <= box[1]:
+        height = float(MIN_ROW_PX)
+    return factor, height
 
 
 def plane_pixmap(plane: np.ndarray, box: tuple[int, int]) -> QPixmap:
-    """Fit the plane in ``box`` with square pixels; enlarge by a whole factor so pixels stay crisp."""
+    """Fit the plane in ``box`` with `cell_size` cells."""
     argb = np.ascontiguousarray(colorize(plane))
     h, w = argb.shape
     image = QImage(argb.data, w, h, 4 * w, QImage.Format.Format_ARGB32).copy()
-    factor = min(box[0] / w, box[1] / h)
-    factor = float(int(factor)) if factor >= 1 else factor
-    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    cw, ch = cell_size((h, w), box)
+    size = (max(1, round(w * cw)), max(1, round(h * ch)))
     return QPixmap.fromImage(image.scaled(*size, Qt.AspectRatioMode.IgnoreAspectRatio,
                                           Qt.TransformationMode.FastTransformation))
+
+
+class HeatMap(QLabel):
+    """One plane as a picture whose tooltip names the value under the mouse, at full precision:
+    'value 37: 0.2841…' for a wrapped vector, 'row 2, column 13: …' for a matrix."""
+
+    def __init__(self, plane: np.ndarray, box: tuple[int, int], summary: str,
+                 wrapped_from: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plane = plane
+        self.wrapped_from = wrapped_from  # the vector's length when the plane wraps one
+        self.summary = summary
+        self.setPixmap(plane_pixmap(plane, box))
+        self.setFixedSize(self.pixmap().size())
+        self.setToolTip(summary)
+
+    def value_text_at(self, pos: QPoint) -> str | None:
+        """What the tooltip says at ``pos`` (label coordinates); None outside the values."""
+        h, w = self.plane.shape
+        column = pos.x() * w // max(1, self.width())
+        row = pos.y() * h // max(1, self.height())
+        if not (0 <= row < h and 0 <= column < w) or np.isnan(self.plane[row, column]):
+            return None
+        value = repr(float(self.plane[row, column]))
+        if self.wrapped_from is not None:
+            return f"value {row * w + column + 1} of {self.wrapped_from}: {value}"
+        return f"row {row + 1}, column {column + 1}: {value}"
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.value_text_at(event.pos())
+            QToolTip.showText(event.globalPos(), text or self.summary, self)
+            return True
+        return super().event(event)
 
 
 def summary_text(a: np.ndarray) -> str:
@@ -309,6 +393,7 @@ class TensorView(QFrame):
 
     def _build_pictures(self, layout: QVBoxLayout) -> QWidget | None:
         planes = picture_planes(self.spec)
+        self.heat_maps: list[HeatMap] = []
         if not planes:
             return None
         box = QWidget()
@@ -317,12 +402,16 @@ class TensorView(QFrame):
         grid.setSpacing(4)
         per_row = 1 if len(planes) == 1 else 4
         side = PICTURE_SIDE * (2 if len(planes) == 1 else 1)
-        box_size = BIG_PICTURE if np.ndim(self.spec.array) == 2 else (side, side)
+        vector = long_vector(self.spec)
+        big = np.ndim(self.spec.array) <= 2
+        box_size = BIG_PICTURE if big else (side, side)
         for i, plane in enumerate(planes):
-            label = QLabel()
-            label.setPixmap(plane_pixmap(plane, box_size))
-            label.setToolTip(f"{'channel' if len(planes) > 1 else 'values'} {i + 1}: "
-                             f"{summary_text(plane) or fmt(plane.ravel()[0])}")
+            values = vector if vector is not None else plane
+            summary = (f"{'channel' if len(planes) > 1 else 'values'} {i + 1}: "
+                       f"{summary_text(values) or fmt(values.ravel()[0])}")
+            label = HeatMap(plane, box_size, summary,
+                            wrapped_from=None if vector is None else vector.size)
+            self.heat_maps.append(label)
             grid.addWidget(label, i // per_row, i % per_row, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(box)
         return box
@@ -334,8 +423,13 @@ class TensorView(QFrame):
             parts.append(summary_text(a))
         if self.spec.batched and a.ndim >= 3 and a.shape[0] > 1:
             parts.append(f"sample #{rows[0] if rows else 0} shown (first of {a.shape[0]})")
+        vector = long_vector(self.spec)
+        if vector is not None and self.pictures is not None:
+            parts.append(f"{vector.size} values, {self.heat_maps[0].plane.shape[1]} per row")
         if self.pictures is not None and np.nanmin(a) < 0:
             parts.append("blue: positive, orange: negative")
+        if self.pictures is not None:
+            parts.append("point at a cell for its value")
         self._note_text = "   ·   ".join(p for p in parts if p)
         self.note.setText(self._note_text)
         self.note.setVisible(bool(self._note_text))

@@ -179,3 +179,26 @@ def test_cards_of_a_half_drawn_network_show_their_shapes(window):
     assert cards["out"].shape_label == "→ ?"
     window.document.connect("h", "out")
     assert cards["out"].shape_label == "→ 3"
+
+
+# ----- defect 7: a flattened 1×288 vector drawn as a row of dashes -----------------------------
+def test_a_long_vector_is_wrapped_into_cells_that_name_their_values(qtbot):
+    from PySide6.QtCore import QPoint
+
+    from core.inspection.stages import TensorSpec
+    from gui.inspector.tensor_view import TensorView
+
+    values = np.random.default_rng(3).normal(size=(1, 288))
+    view = TensorView(TensorSpec("output", "a", values, True, True), [0])
+    qtbot.addWidget(view)
+    view.show()
+    assert view.pictures is not None
+    picture = view.pictures.findChildren(type(view.heat_maps[0]))[0]
+    rows, per_row = picture.plane.shape
+    assert rows >= 4 and rows * per_row >= 288  # wrapped, not one line
+    cell_w, cell_h = picture.width() / per_row, picture.height() / rows
+    assert cell_w >= 8 and cell_h >= 8, (cell_w, cell_h)  # cells big enough to point at
+    k = per_row + 5  # the 6th cell of the second row is value number per_row + 6
+    centre = QPoint(int((5 + 0.5) * cell_w), int(1.5 * cell_h))
+    assert picture.value_text_at(centre) == f"value {k + 1} of 288: {float(values[0, k])!r}"
+    assert f"288 values, {per_row} per row" in view.note.text()
