@@ -2,10 +2,11 @@
 
 A `Loss` entry is the only place that says what a loss is: its name in files, its title (the one
 wording of the Output layer's help, the settings form and the inspector), what the last layer must
-produce (the validator's rules read ``expects``), how targets are encoded, the torch module and the
-formula text the inspector writes. BCE expects probabilities (the Output follows a sigmoid, as
-course networks are drawn); cross-entropy expects logits and class indices, as torch's
-CrossEntropyLoss does. An unknown name raises `UnknownLoss`.
+produce (the validator's rules read ``expects``), how targets are encoded (``class_indices``) and
+whether they must be classes (``classes``: the datasets and the run setup read both), the torch
+module, the formula text the inspector writes and the slips "Check my answer" recognises. BCE
+expects probabilities (the Output follows a sigmoid, as course networks are drawn); cross-entropy
+expects logits and class indices, as torch's CrossEntropyLoss does. An unknown name raises `UnknownLoss`.
 
 Importing this module does not import torch (the layer catalogue reads the names and titles before
 the first paint); the factories import it when called.
@@ -13,6 +14,7 @@ the first paint); the factories import it when called.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 EXPECTS = ("probabilities", "logits", "any")
 Terms = Callable[[np.ndarray, np.ndarray], list[str]]  # (prediction, target) -> "(0.9 − 1)²", …
+Slips = Callable[[float], list[tuple[float, str]]]  # L -> [(a usual wrong value of L, hint)]
 
 
 class UnknownLoss(UnknownName):
@@ -41,7 +44,9 @@ class Loss:
     value_rule: str  # {sum}: "(1/N)·Σ ", "Σ " or nothing for a single term
     grad_rule: str  # {per}: " / N" for a mean over N terms
     class_indices: bool = False  # targets are class indices (else the outputs' shape)
+    classes: bool = False  # it compares classes: a dataset of numbers to predict is refused
     terms: Terms = field(default=lambda p, y: [])  # the loss's terms written with numbers
+    slips: Slips = field(default=lambda value: [])  # wrong values of L worth a specific hint
 
     @property
     def display(self) -> str:
@@ -58,6 +63,11 @@ def loss_entry(name: str) -> Loss:
 
 def loss_names() -> tuple[str, ...]:
     return LOSSES.names()
+
+
+def regression_loss_names() -> tuple[str, ...]:
+    """The losses a dataset of numbers to predict can train with ("mse", "mae")."""
+    return tuple(entry.name for entry in LOSSES if not entry.classes)
 
 
 def make_loss(name: str, reduction: str = "mean"):
@@ -84,6 +94,10 @@ def _bce_terms(p: np.ndarray, y: np.ndarray) -> list[str]:
     return [f"−ln({fmt(pi if yi >= 0.5 else 1 - pi)})" for pi, yi in zip(p, y)]
 
 
+def _unsquared(value: float) -> list[tuple[float, str]]:
+    return [(math.sqrt(value), "Square each error before averaging.")] if value > 0 else []
+
+
 def _cross_entropy_terms(p: np.ndarray, y: np.ndarray) -> list[str]:
     rows = p - p.max(axis=1, keepdims=True)
     probs = np.exp(rows) / np.exp(rows).sum(axis=1, keepdims=True)
@@ -91,16 +105,17 @@ def _cross_entropy_terms(p: np.ndarray, y: np.ndarray) -> list[str]:
 
 
 LOSSES.add(Loss("mse", "Mean squared error", "any", _torch("MSELoss"),
-                "L = {sum}(ŷ − y)²", "∂L/∂ŷ = 2(ŷ − y){per}", terms=_pairs("({p} − {y})²")))
+                "L = {sum}(ŷ − y)²", "∂L/∂ŷ = 2(ŷ − y){per}", terms=_pairs("({p} − {y})²"),
+                slips=_unsquared))
 LOSSES.add(Loss("mae", "Mean absolute error", "any", _torch("L1Loss"),
                 "L = {sum}|ŷ − y|", "∂L/∂ŷ = sign(ŷ − y){per}", terms=_pairs("|{p} − {y}|")))
 LOSSES.add(Loss("bce", "Binary cross-entropy", "probabilities", _torch("BCELoss"),
                 "L = −{sum}[y·ln ŷ + (1 − y)·ln(1 − ŷ)]", "∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ)){per}",
-                terms=_bce_terms))
+                classes=True, terms=_bce_terms))
 LOSSES.add(Loss("cross_entropy", "Cross-entropy", "logits", _torch("CrossEntropyLoss"),
                 "L = −{sum}ln softmax(z)[y]",
                 "∂L/∂z = (softmax(z) − onehot(y)){per}   (z: the logits)",
-                class_indices=True, terms=_cross_entropy_terms))
+                class_indices=True, classes=True, terms=_cross_entropy_terms))
 
 
 def loss_help() -> str:

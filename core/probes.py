@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from core.datasets import Dataset
+from core.losses import loss_entry
 from core.probes_data import DataPoints
 
 GRID_2D = 60  # 60 x 60 = 3,600 points: one forward pass of well under a millisecond for small nets
@@ -116,7 +117,7 @@ def probabilities(output: np.ndarray, loss: str) -> np.ndarray:
     Cross-entropy outputs are logits (softmax them); one column is p(class 1); several columns
     (one-hot targets with mse/bce) are clipped to [0, 1] and normalised.
     """
-    if loss == "cross_entropy":
+    if loss_entry(loss).class_indices:
         shifted = output - output.max(axis=1, keepdims=True)
         e = np.exp(shifted)
         return e / e.sum(axis=1, keepdims=True)

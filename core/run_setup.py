@@ -15,6 +15,7 @@ from core.compiler import CompileError, CompiledNetwork, compile_network
 from core.datasets import Dataset, DatasetError, load_dataset
 from core.datasets.base import size_text
 from core.layers import shape_text
+from core.losses import loss_entry, regression_loss_names
 from core.network import Network
 from core.validation import ValidationReport, validate
 
@@ -71,9 +72,10 @@ def check_fit(network: Network, report: ValidationReport, dataset: Dataset, loss
     if len(out_shape) != 1:
         raise RunError(f"Output '{report.output_id}' receives {shape_text(out_shape)} values per "
                        "sample: add a Flatten and a Dense layer before it.", report.output_id)
-    if dataset.task == "regression" and loss in ("bce", "cross_entropy"):
+    if dataset.task == "regression" and loss_entry(loss).classes:
         raise RunError(f"'{dataset.name}' is a regression set (numbers to predict), but the Output "
-                       f"uses {loss}, a classification loss: choose mse or mae.", report.output_id)
+                       f"uses {loss}, a classification loss: choose "
+                       f"{' or '.join(regression_loss_names())}.", report.output_id)
     want = dataset.output_size
     if out_shape[0] != want:
         last = network.graph.inputs_of(report.output_id)[0]

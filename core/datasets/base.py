@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.layers.catalogue import LOSSES
+from core.losses import LOSSES, loss_entry, regression_loss_names
 from core.regular_files import NotRegularFileError, check_regular, is_inside
 
 TASKS = ("classification", "regression")
@@ -94,18 +94,21 @@ class RawData:
 def encode_targets(y: np.ndarray, task: str, n_classes: int, loss: str) -> np.ndarray:
     """Shape targets the way each loss expects them, so the trainer never has to convert.
 
-    cross_entropy takes class indices; bce/mse/mae compare against the network's outputs, so
-    classes become one 0/1 column (binary, one sigmoid unit) or one-hot rows (K classes).
+    A loss whose entry takes class indices (cross_entropy) gets them; the others (bce/mse/mae)
+    compare against the network's outputs, so classes become one 0/1 column (binary, one sigmoid
+    unit) or one-hot rows (K classes).
     """
     if loss not in LOSSES:
-        raise DatasetError(f"Unknown loss '{loss}'; expected one of {', '.join(LOSSES)}.")
+        raise DatasetError(f"Unknown loss '{loss}'; expected one of {', '.join(LOSSES.names())}.")
+    entry = loss_entry(loss)
     if task == "regression":
-        if loss == "cross_entropy":
-            raise DatasetError("Cross-entropy loss needs classes, but this dataset has number targets "
-                               "(regression). Choose mse or mae, or a classification dataset.")
+        if entry.class_indices:
+            raise DatasetError(f"{entry.title} loss needs classes, but this dataset has number "
+                               f"targets (regression). Choose {' or '.join(regression_loss_names())}"
+                               ", or a classification dataset.")
         return np.asarray(y, dtype=np.float32).reshape(len(y), -1)
     indices = np.asarray(y, dtype=np.int64).reshape(-1)
-    if loss == "cross_entropy":
+    if entry.class_indices:
         return indices
     if n_classes == 2:
         return indices.astype(np.float32).reshape(-1, 1)

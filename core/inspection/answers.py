@@ -13,6 +13,7 @@ from typing import Callable
 import numpy as np
 
 from core.activations import activation
+from core.losses import loss_entry
 from core.inspection.formulas import (LossFacts, NeuronFacts, derivative, fmt, sub, term_count,
                                       update_kind)
 
@@ -180,9 +181,7 @@ def _loss_candidates(f: LossFacts) -> list[tuple[float, str]]:
     items = []
     if count > 1 and f.reduction == "mean":
         items.append((f.value * count, f"That is the sum: divide by the {count} terms (mean)."))
-    if f.loss_name == "mse" and f.value > 0:
-        items.append((float(np.sqrt(f.value)), "Square each error before averaging."))
-    return items
+    return items + loss_entry(f.loss_name).slips(float(f.value))
 
 
 _CANDIDATES: dict[str, Callable[[NeuronFacts], list[tuple[float, str]]]] = {

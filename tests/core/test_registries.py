@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -23,6 +24,7 @@ from builders import chain
 from core.activations import (ACTIVATIONS, UnknownActivation, activation, activation_names,
                               for_layer_type)
 from core.compiler import compile_network
+from core.datasets import DatasetError, encode_targets
 from core.fileformat import FORMAT_NAME, FORMAT_VERSION, FileFormatError, dumps_network, loads_network
 from core.inspection import answers, formulas
 from core.inspection.stages import neuron_facts
@@ -36,7 +38,8 @@ from core.optim import make_optimizer, scheduled_lr
 from core.optimizers import (OPTIMIZERS, SCHEDULES, UnknownOptimizer, UnknownSchedule,
                              optimizer_entry, schedule_entry)
 from core.registry import UnknownName
-from core.run_setup import prepare_run
+from core.probes import probabilities
+from core.run_setup import RunError, check_fit, prepare_run
 from core.settings import TRAINING_PARAMS, DatasetSpec, TrainingSettings, shown_settings
 from core.training import RunFinished, Trainer
 from core.validation import validate
@@ -195,6 +198,54 @@ def test_every_schedule_gives_a_factor_from_the_settings_it_names():
         assert rates[0] == 0.1 and all(0 < r <= 0.1 for r in rates)
     step = TrainingSettings(schedule="step", learning_rate=0.1, decay_rate=0.5, decay_steps=2)
     assert [scheduled_lr(step, e) for e in (1, 2, 3)] == pytest.approx([0.1, 0.1, 0.05])
+
+
+def add_for_this_test(monkeypatch, registry, entry) -> None:
+    """Register ``entry`` until the test ends (the file format's choices are fixed at import, so
+    this reaches only the code that asks the registry at run time, which is what is checked)."""
+    monkeypatch.setitem(registry._entries, entry.name, entry)
+
+
+def test_a_new_class_index_loss_is_encoded_and_pictured_from_its_entry(monkeypatch):
+    add_for_this_test(monkeypatch, LOSSES, replace(loss_entry("cross_entropy"), name="nll",
+                                                   title="Negative log-likelihood"))
+    labels = np.array([0, 2, 1])
+    np.testing.assert_array_equal(encode_targets(labels, "classification", 3, "nll"), labels)
+    with pytest.raises(DatasetError, match="Negative log-likelihood loss needs classes.*mse or mae"):
+        encode_targets(np.array([0.5, 1.5]), "regression", 0, "nll")
+    logits = np.array([[1.0, 2.0, 0.5]])
+    np.testing.assert_allclose(probabilities(logits, "nll"), np.exp(logits) / np.exp(logits).sum())
+
+
+def fit_problem(loss: str) -> str | None:
+    """What the run setup says about ``loss`` on a one-number regression dataset."""
+    report = SimpleNamespace(shapes={"x": (1,), "out": (1,)}, input_id="x", output_id="out")
+    data = SimpleNamespace(input_shape=(1,), task="regression", name="line", output_size=1)
+    try:
+        check_fit(Network(), report, data, loss)
+    except RunError as exc:
+        return str(exc)
+    return None
+
+
+def test_only_losses_that_compare_classes_refuse_a_regression_dataset(monkeypatch):
+    for name in LOSSES.names():
+        problem = fit_problem(name)
+        assert (problem is not None) == loss_entry(name).classes, name
+    assert {n for n in LOSSES.names() if loss_entry(n).classes} == {"bce", "cross_entropy"}
+    assert "a classification loss: choose mse or mae." in fit_problem("bce")
+    add_for_this_test(monkeypatch, LOSSES, replace(loss_entry("bce"), name="focal"))
+    add_for_this_test(monkeypatch, LOSSES, replace(loss_entry("mse"), name="huber"))
+    assert "uses focal, a classification loss: choose mse or mae or huber." in fit_problem("focal")
+    assert fit_problem("huber") is None
+
+
+def test_a_losss_own_slips_give_check_my_answer_its_hint(monkeypatch):
+    add_for_this_test(monkeypatch, LOSSES, replace(loss_entry("mse"), name="mse_copy"))
+    for name in ("mse", "mse_copy"):
+        facts = formulas.LossFacts(name, np.array([[3.0]]), np.array([[1.0]]), 4.0)
+        verdict = answers.check(answers.loss_quantities(facts)[0], 2.0, facts)
+        assert verdict.message.endswith("Square each error before averaging."), name
 
 
 # ----- unknown names: a named error listing the known names, never a fallback ---------------------
