@@ -104,7 +104,8 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
             elif isinstance(event, RunFinished):
                 finished = event
         final = {"final": True, "epoch": trainer.epochs_run, **trainer.evaluate_all(),
-                 "reason": finished.reason, "message": finished.message}
+                 "reason": finished.reason, "message": finished.message,
+                 "health": finished.health, "advice": finished.advice or None}
     except (RuntimeError, ValueError) as exc:  # e.g. a shape torch refuses at run time
         print(f"error: training failed: {_one_line(exc)}", file=err)
         return 1
@@ -211,7 +212,8 @@ def _print_final(final: dict[str, Any], as_json: bool, out: TextIO) -> None:
     if as_json:
         print(json.dumps({k: _clean(v) for k, v in final.items()}), file=out)
     else:
-        print(f"{final['message']}\nfinal: {_human(final)}", file=out)
+        advice = f"\nwarning: {final['advice']}" if final.get("advice") else ""
+        print(f"{final['message']}{advice}\nfinal: {_human(final)}", file=out)
 
 
 def _human(row: dict[str, Any]) -> str:
