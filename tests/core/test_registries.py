@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import replace
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -130,6 +132,64 @@ def test_optimizer_and_schedule_names_files_accept_are_the_registry(setting, reg
     spec = next(s for s in TRAINING_PARAMS if s.name == setting)
     assert spec.choices == registry.names()
     assert spec.choice_titles == tuple(entry.title for entry in registry)
+
+
+# ----- docs/file-format.md, the one hand-written copy of the schema, kept in step -----------------
+FILE_FORMAT_DOC = Path(__file__).resolve().parents[2] / "docs" / "file-format.md"
+
+
+def layer_row(spec) -> str:
+    """The row docs/file-format.md must hold for a layer type, written from its ParamSpecs."""
+    def one(p) -> str:
+        default = json.dumps(list(p.default) if isinstance(p.default, tuple) else p.default)
+        if p.kind == "choice":
+            allowed = f" ({', '.join(p.choices)})"
+        else:
+            allowed = "" if p.kind == "bool" else f" ({p.minimum:g} to {p.maximum:g})"
+        return f"`{p.name}` {p.kind} = `{default}`{allowed}"
+    return f"| `{spec.type_name}` | {'; '.join(one(p) for p in spec.params) or 'none'} |"
+
+
+def training_rows(doc: str) -> dict[str, tuple[str, str]]:
+    """{setting: (default, meaning)} from the doc's training table."""
+    section = doc.split("### `training`", 1)[1].split("\n#", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        match = re.match(r"\| (`[^|]+`) \| [^|]+ \| `([^`]+)` \| (.+) \|$", line)
+        if match:
+            rows.update(dict.fromkeys(re.findall(r"`(\w+)`", match.group(1)),
+                                      (match.group(2), match.group(3))))
+    return rows
+
+
+def number_forms(value: float) -> set[str]:
+    forms = {f"{value:g}"}
+    if float(value).is_integer():
+        forms.add(str(int(value)))
+        if value >= 10 and math.log10(value).is_integer():
+            forms.add(f"1e{int(math.log10(value))}")
+    return forms
+
+
+def test_the_file_format_doc_has_every_layer_type_as_the_catalogue_says():
+    doc = FILE_FORMAT_DOC.read_text(encoding="utf-8")
+    for spec in all_specs():
+        assert layer_row(spec) in doc, f"docs/file-format.md needs the row\n{layer_row(spec)}"
+    table = doc.split("| Type | Parameters", 1)[1].split("\n\n", 1)[0]
+    listed = set(re.findall(r"^\| `(\w+)` \|", table, flags=re.MULTILINE))
+    assert listed == {spec.type_name for spec in all_specs()}
+
+
+def test_the_file_format_doc_has_every_training_setting_as_its_paramspec_says():
+    rows = training_rows(FILE_FORMAT_DOC.read_text(encoding="utf-8"))
+    assert set(rows) == TRAINING_NAMES
+    for spec in TRAINING_PARAMS:
+        default, meaning = rows[spec.name]
+        assert default == json.dumps(spec.default), spec.name
+        if spec.kind in ("int", "float"):
+            assert any(form in meaning for form in number_forms(spec.maximum)), spec.name
+    for setting, registry in (("optimizer", OPTIMIZERS), ("schedule", SCHEDULES)):
+        assert all(f'"{name}"' in rows[setting][1] for name in registry.names()), setting
 
 
 # ----- every accepted name through every registry -------------------------------------------------
