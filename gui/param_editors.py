@@ -6,14 +6,20 @@ settings form) all get their widgets here, so a widget's range is always its Par
 per finished edit (spin boxes without keyboard tracking, so typing "128" is one change, not three),
 ``refused(name, message)`` for text that is not a value at all, and show refused values in red
 under the field. They never touch the model: the panel turns a commit into an undo command.
+
+Numbers follow the locale's convention everywhere (a French desktop shows "0,05" in the spin boxes
+and the learning-rate list alike) and both separators are accepted when typing: "." and "," both
+mean the decimal point, since these fields never group thousands. Files store JSON numbers: the
+value committed is a float, whatever was typed.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, Signal
 from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QLabel,
                                QLineEdit, QSizePolicy, QSpinBox, QWidget)
 
@@ -22,6 +28,43 @@ from gui.style import ERROR_TEXT_STYLE
 
 INT_LIMIT = 2**31 - 1  # what a QSpinBox holds; larger ranges (seeds) use a 0-decimal double box
 FLOAT_LIMIT = 1e9
+
+
+_DECIMAL = re.compile(r"(\d)\.(\d)")
+_LIST_COMMA = re.compile(r"(?<=[\d\])]), (?=[−\-\d\[(])")  # '[0.5, 1]': a comma between numbers
+
+
+def decimal_point(locale: QLocale | None = None) -> str:
+    return (locale or QLocale()).decimalPoint()
+
+
+def localized_numbers(text: str, locale: QLocale | None = None) -> str:
+    """``text`` with each decimal point between two digits written as the locale writes it:
+    'η = 0.05' -> 'η = 0,05' and '[0.5, 1]' -> '[0,5; 1]' on a French desktop (core writes
+    numbers with '.')."""
+    point = decimal_point(locale)
+    if point == ".":
+        return text
+    if point == ",":  # '[0,5, 1]' would read as three numbers: lists take ';' as French does
+        text = _LIST_COMMA.sub("; ", text)
+    return _DECIMAL.sub(lambda m: f"{m[1]}{point}{m[2]}", text)
+
+
+def as_decimal_point(text: str, point: str) -> str:
+    """What was typed, with either separator read as the decimal point ``point``."""
+    other = "," if point == "." else "."
+    return text.replace(other, point).replace("−", "-")
+
+
+class DecimalSpinBox(QDoubleSpinBox):
+    """A double spin box in the locale's convention that also takes the other separator: on a
+    French desktop '0.5' becomes 0,5 as it is typed, on an English one '0,5' becomes 0.5."""
+
+    def validate(self, text: str, pos: int):
+        return super().validate(as_decimal_point(text, self.locale().decimalPoint()), pos)
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802
+        return super().valueFromText(as_decimal_point(text, self.locale().decimalPoint()))
 
 
 class WheelGuard(QObject):
@@ -95,7 +138,7 @@ class ParamEditor(QObject):
         low, high = _bound(self.param.minimum, -FLOAT_LIMIT), _bound(self.param.maximum, FLOAT_LIMIT)
         decimals = self.param.decimals if self.param.decimals is not None \
             else (3 if high <= 10 else 4)
-        box = QDoubleSpinBox(keyboardTracking=False)
+        box = DecimalSpinBox(keyboardTracking=False)
         box.setDecimals(decimals)
         box.setSingleStep(self.param.step or (0.05 if high <= 1 else 0.1))
         if self.param.open_minimum:  # the smallest value the box can show above the minimum
@@ -139,7 +182,7 @@ class ParamEditor(QObject):
     def _preset_combo(self) -> QComboBox:
         """Suggested values to pick, or any value to type (a learning rate of 0.0042)."""
         box = self._combo(editable=True)
-        box.addItems(list(self.param.presets))
+        box.addItems([localized_numbers(p, box.locale()) for p in self.param.presets])
         box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         box.activated.connect(lambda _i: self._commit_text(box.currentText()))
         box.lineEdit().editingFinished.connect(lambda: self._commit_text(box.currentText()))
@@ -156,7 +199,7 @@ class ParamEditor(QObject):
         self.widget.blockSignals(True)
         try:
             if self.param.presets:
-                self.widget.setCurrentText(f"{value:g}")
+                self.widget.setCurrentText(localized_numbers(f"{value:g}", self.widget.locale()))
             elif self.param.kind in ("int", "float"):
                 self.widget.setValue(value)
             elif self.param.kind == "bool":

@@ -5,7 +5,8 @@ widget only collects the input and shows the text. No dialogs: everything happen
 verdict has room for two lines before it is shown (the box does not jump when it appears) and
 grows with a longer hint; the panel keeps the box outside its scrolled parts so it is never cut.
 The wheel changes the quantity only once the user has clicked into the list, and a typed answer
-belongs to one stage of one document: `clear_answer` forgets it.
+belongs to one stage of one document: `clear_answer` forgets it. Numbers are shown in the
+locale's convention and typed with either separator.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLa
 
 from core.inspection.answers import (DEFAULT_ATOL, DEFAULT_RTOL, Quantity, Verdict, check,
                                    parse_number)
-from gui.param_editors import guard_wheel
+from gui.param_editors import guard_wheel, localized_numbers
 from gui.style import ERROR_TEXT_STYLE, GOOD_TEXT_STYLE
 
 GOOD_STYLE = GOOD_TEXT_STYLE
@@ -81,8 +82,8 @@ class AnswerBox(QGroupBox):
     def set_tolerance(self, rtol: float, atol: float) -> None:
         """An answer matches when |yours − traced| ≤ max(atol, rtol·|traced|)."""
         self.rtol, self.atol = rtol, atol
-        self.check_button.setToolTip(f"Matches when within {rtol:g} relative or {atol:g} absolute "
-                                     "of the traced value")
+        self.check_button.setToolTip(localized_numbers(
+            f"Matches when within {rtol:g} relative or {atol:g} absolute of the traced value"))
 
     def set_quantities(self, quantities: list[Quantity], facts) -> None:
         """Offer this stage's quantities; keep the chosen one when it is offered again."""
@@ -119,7 +120,8 @@ class AnswerBox(QGroupBox):
             return None
         user = parse_number(self.answer_edit.text())
         if user is None:
-            self._show("Type a number, e.g. 0.25 or −1.5.", BAD_STYLE)
+            self._show(localized_numbers("Type a number, e.g. 0.25 or −1.5 (with a point or "
+                                         "a comma)."), BAD_STYLE)
             return None
         verdict = check(self.quantities[index], user, self.facts, self.rtol, self.atol)
         self._show(verdict.message, GOOD_STYLE if verdict.correct else BAD_STYLE)
@@ -128,4 +130,4 @@ class AnswerBox(QGroupBox):
 
     def _show(self, text: str, style: str) -> None:
         self.verdict_label.setStyleSheet(style)
-        self.verdict_label.setText(text)
+        self.verdict_label.setText(localized_numbers(text))

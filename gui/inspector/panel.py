@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLabel, Q
 from gui.canvas.overlays_inspector import PHASE_COLORS, InspectorOverlay
 from gui.data_access import data_guard, outside_message
 from gui.document import Document
-from gui.param_editors import guard_wheel
+from gui.param_editors import guard_wheel, localized_numbers
 from gui.style import (ERROR_TEXT_STYLE, FORMULA_STYLE, MUTED_STYLE, NOTICE_STYLE, marks_in_place,
                        strong_html)
 from core.inspection import formulas
@@ -357,8 +357,8 @@ class InspectorPanel(QWidget):
         self.sample_spin.blockSignals(False)
         if len(result.rows) == 1:
             x, y = result.x_rows[0], result.y_rows[0]
-            self.sample_label.setText(f"#{result.rows[0]} of {result.n_train}:  x = {_vector(x)}"
-                                      f"   →   y = {_vector(y)}")
+            self.sample_label.setText(localized_numbers(
+                f"#{result.rows[0]} of {result.n_train}:  x = {_vector(x)}   →   y = {_vector(y)}"))
         else:
             shown = ", ".join(f"#{r}" for r in result.rows[:8])
             more = ", …" if len(result.rows) > 8 else ""
@@ -419,7 +419,7 @@ class InspectorPanel(QWidget):
             return
         self._forget_answer_of_another_stage(stage)
         self.stage_title.setText(strong_html(stage.title, PHASE_COLORS[stage.phase]))
-        self.explanation.setText(stage.explanation)
+        self.explanation.setText(localized_numbers(stage.explanation))
         self.timeline.set_stages(self.stages, self.index)
         self._fill_tensors(stage)
         self._render_formula()
@@ -491,7 +491,7 @@ class InspectorPanel(QWidget):
     def _render_formula(self, keep_verdict: bool = False) -> None:
         stage = self.current_stage
         lines, quantities, facts = self._formula_content(stage)
-        self.formula.setText("\n".join(lines))
+        self.formula.setText(localized_numbers("\n".join(lines)))
         self.formula.setVisible(bool(lines))
         verdict = self.answer_box.verdict_label.text(), self.answer_box.verdict_label.styleSheet()
         self.answer_box.set_quantities(quantities, facts)
@@ -545,8 +545,9 @@ class InspectorPanel(QWidget):
             loss = "(after the forward pass)"
         else:
             loss = "?" if hidden else formulas.fmt(self.result.trace.loss)
-        self.loss_label.setText(f"Loss {self.result.trace.loss_name} = {loss}   ·   "
-                                f"{settings.optimizer}, η = {formulas.fmt(settings.learning_rate)}")
+        self.loss_label.setText(localized_numbers(
+            f"Loss {self.result.trace.loss_name} = {loss}   ·   "
+            f"{settings.optimizer}, η = {formulas.fmt(settings.learning_rate)}"))
 
     def _highlight(self) -> None:
         stage = self.current_stage
@@ -557,7 +558,7 @@ class InspectorPanel(QWidget):
 
     def _show_status(self, text: str, style: str) -> None:
         self.status.setStyleSheet(style)
-        self.status.setText(text)
+        self.status.setText(localized_numbers(text))
         self.status.setVisible(bool(text))
 
     # ----- apply -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHeaderVi
                                QSizePolicy, QTableView, QToolTip, QVBoxLayout, QWidget)
 
 from core.inspection.formulas import fmt
+from gui.param_editors import localized_numbers
 from core.inspection.stages import TensorSpec
 from gui.style import (MUTED_STYLE, NEGATIVE_COLOR, POSITIVE_COLOR, SELECTED_COLUMN_COLOR, bolded,
                        font)
@@ -72,7 +73,7 @@ class TensorTableModel(QAbstractTableModel):
         self.masked = False
         self.selected_column = selected_column
         # Formatted once: views ask for every role of every cell many times while sizing.
-        self._texts = [[fmt(v) for v in row] for row in self.array.tolist()]
+        self._texts = [[localized_numbers(fmt(v)) for v in row] for row in self.array.tolist()]
         self._tints = _tints(self.array)
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
@@ -91,7 +92,7 @@ class TensorTableModel(QAbstractTableModel):
         if role == DISPLAY:
             return HIDDEN_TEXT if self.masked else self._texts[row][column]
         if role == TOOLTIP:
-            return "Hidden until you answer" if self.masked else repr(self.value(row, column))
+            return "Hidden until you answer" if self.masked else self.full_text(row, column)
         if role == ALIGNMENT:
             return RIGHT_ALIGNED
         if role == BACKGROUND:
@@ -109,6 +110,10 @@ class TensorTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and horizontal and section == self.selected_column:
             return bolded(font())
         return None
+
+    def full_text(self, row: int, column: int) -> str:
+        """The value at full float64 precision (repr), in the locale's convention."""
+        return localized_numbers(repr(self.value(row, column)))
 
     def set_masked(self, masked: bool) -> None:
         if masked != self.masked:
@@ -133,7 +138,7 @@ class TensorTableModel(QAbstractTableModel):
         rows = sorted({i.row() for i in indexes})
         columns = sorted({i.column() for i in indexes})
         chosen = {(i.row(), i.column()) for i in indexes}
-        return "\n".join("\t".join(repr(self.value(r, c)) if (r, c) in chosen else ""
+        return "\n".join("\t".join(self.full_text(r, c) if (r, c) in chosen else ""
                                    for c in columns) for r in rows)
 
 
@@ -332,7 +337,7 @@ class HeatMap(QLabel):
         row = pos.y() * h // max(1, self.height())
         if not (0 <= row < h and 0 <= column < w) or np.isnan(self.plane[row, column]):
             return None
-        value = repr(float(self.plane[row, column]))
+        value = localized_numbers(repr(float(self.plane[row, column])))
         if self.wrapped_from is not None:
             return f"value {row * w + column + 1} of {self.wrapped_from}: {value}"
         return f"row {row + 1}, column {column + 1}: {value}"
@@ -340,7 +345,7 @@ class HeatMap(QLabel):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             text = self.value_text_at(event.pos())
-            QToolTip.showText(event.globalPos(), text or self.summary, self)
+            QToolTip.showText(event.globalPos(), text or localized_numbers(self.summary), self)
             return True
         return super().event(event)
 
@@ -431,7 +436,7 @@ class TensorView(QFrame):
         if self.pictures is not None:
             parts.append("point at a cell for its value")
         self._note_text = "   ·   ".join(p for p in parts if p)
-        self.note.setText(self._note_text)
+        self.note.setText(localized_numbers(self._note_text))
         self.note.setVisible(bool(self._note_text))
 
     def set_masked(self, masked: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtGui import QImage
 
 from tests.gui.test_inspector import go, open_panel
@@ -202,3 +203,87 @@ def test_a_long_vector_is_wrapped_into_cells_that_name_their_values(qtbot):
     centre = QPoint(int((5 + 0.5) * cell_w), int(1.5 * cell_h))
     assert picture.value_text_at(centre) == f"value {k + 1} of 288: {float(values[0, k])!r}"
     assert f"288 values, {per_row} per row" in view.note.text()
+
+
+# ----- defect 13: French number fields mix "0,000" and "0.05" ----------------------------------
+@pytest.fixture
+def locale_of():
+    """``locale_of(QLocale.Language.French)`` makes it the default for the widgets built next."""
+    from PySide6.QtCore import QLocale
+
+    before = QLocale()
+
+    def use(language, country):
+        QLocale.setDefault(QLocale(language, country))
+    yield use
+    QLocale.setDefault(before)
+
+
+def type_into(qtbot, box, text: str) -> None:
+    from PySide6.QtCore import Qt
+
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), text)
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+
+
+@pytest.mark.parametrize("language, point", [("French", ","), ("English", ".")])
+def test_number_fields_follow_the_locale_and_take_both_separators(qtbot, locale_of, language,
+                                                                  point):
+    import json
+
+    from PySide6.QtCore import QLocale
+
+    from core.network import Network
+    from gui.document import Document
+    from gui.training.settings_box import SettingsBox
+
+    country = QLocale.Country.France if language == "French" else QLocale.Country.UnitedStates
+    locale_of(getattr(QLocale.Language, language), country)
+    document = Document(Network(), None)
+    box = SettingsBox(document)
+    qtbot.addWidget(box)
+    box.show()
+    document.set_training(document.network.training.with_changes(optimizer="sgd",
+                                                                 learning_rate=0.05))
+    other = "." if point == "," else ","
+    rate, momentum, l2 = (box.widgets[n] for n in ("learning_rate", "momentum", "l2"))
+    assert rate.currentText() == f"0{point}05"
+    assert all(rate.itemText(i).count(other) == 0 for i in range(rate.count()))
+    assert momentum.text() == f"0{point}000" and l2.text() == f"0{point}00000"
+    for typed, value in ((f"0{other}5", 0.5), (f"0{point}25", 0.25)):
+        type_into(qtbot, momentum, typed)
+        assert document.network.training.momentum == value
+        assert momentum.text() == f"{value:.3f}".replace(".", point)
+    rate.lineEdit().setText(f"0{other}003")
+    rate.lineEdit().editingFinished.emit()
+    assert document.network.training.learning_rate == 0.003
+    assert rate.currentText() == f"0{point}003"
+    stored = json.loads(json.dumps(document.network.training.to_dict()))
+    assert stored["momentum"] == 0.25 and stored["learning_rate"] == 0.003  # JSON numbers
+
+
+def test_the_inspector_writes_numbers_the_french_way_and_reads_both(qtbot, locale_of):
+    from PySide6.QtCore import QLocale
+
+    locale_of(QLocale.Language.French, QLocale.Country.France)
+    panel = open_panel(qtbot, "xor.json", sample=2)
+    try:
+        go(panel, "forward", "prob")
+        model = panel.tensor_views["output"].model
+        shown = model.data(model.index(0, 0))
+        assert "," in shown and "." not in shown
+        assert "." not in panel.formula.text().replace("...", "")
+        assert "η = 0,05" in panel.loss_label.text()
+        box = panel.answer_box
+        box.answer_edit.setText("0")
+        right = box.check_answer().right
+        for text in (f"{right:.5f}", f"{right:.5f}".replace(".", ",")):
+            box.answer_edit.setText(text)
+            assert box.check_answer().correct, text
+        box.answer_edit.setText("0.1")
+        box.check_answer()
+        assert "(you wrote 0,1)" in box.verdict_label.text()
+    finally:
+        panel.shutdown()
