@@ -69,6 +69,14 @@ GOOD_TEXT_STYLE = f"color:{VALID_COLOR.name()};"
 ERROR_STYLE = "background:#fdecea; color:#b71c1c; border:1px solid #f5c2c0;"  # message boxes
 WARNING_STYLE = "background:#fff8e1; color:#7a4f01; border:1px solid #ffe08a;"
 INFO_STYLE = "background:#e8f5e9; color:#1b5e20; border:1px solid #b7dfb9;"
+# The training progress bar once a run ended: a failed run must not look like a finished one
+PROGRESS_STYLES = {
+    "ok": "",
+    "warning": "QProgressBar { border:1px solid #e0b000; border-radius:3px; text-align:center; }"
+               " QProgressBar::chunk { background:#ffd54f; }",
+    "error": "QProgressBar { border:1px solid #c62828; border-radius:3px; text-align:center;"
+             " color:#b71c1c; } QProgressBar::chunk { background:#ef9a9a; }",
+}
 NOTICE_STYLE = "color:#8a5300; background:#fef7e0; padding:4px; border-radius:4px;"
 FORMULA_STYLE = ("background:#f8f9fa; border:1px solid #dadce0; border-radius:4px; padding:6px; "
                  "font-size:10pt;")

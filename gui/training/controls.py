@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QSizePolicy, QLabel, QProgressBar, Q
                                QToolButton, QVBoxLayout, QWidget)
 
 from gui.flow_layout import FlowLayout
-from gui.style import ERROR_STYLE, INFO_STYLE, MUTED_STYLE, WARNING_STYLE
+from gui.style import ERROR_STYLE, INFO_STYLE, MUTED_STYLE, PROGRESS_STYLES, WARNING_STYLE
 from gui.training.messages import RunState
 
 SHORTCUTS = {"train": "F5", "stop": "Shift+F5", "step_batch": "F6", "step_epoch": "F7",
@@ -117,6 +117,7 @@ class ControlsBar(QWidget):
         self.banner.linkActivated.connect(self._on_link)
         self.banner.hide()
         self.banner_level = ""
+        self.outcome_level = "ok"
         self.speed = SpeedControl()
         self._layout()
 
@@ -170,6 +171,7 @@ class ControlsBar(QWidget):
         a["step_epoch"].setEnabled(idle or paused)
         a["reset"].setEnabled(idle and has_weights)
         if state == RunState.PREPARING:
+            self.set_outcome_level("ok")
             self.progress.setFormat("Preparing: loading the data and building the network…")
         elif state == RunState.STOPPING:
             self.progress.setFormat("Stopping…")
@@ -212,8 +214,14 @@ class ControlsBar(QWidget):
         self.metrics.setText(" · ".join(short) or f"epoch {stats.epoch}")
         self.metrics.setToolTip("\n".join(full))
 
+    def set_outcome_level(self, level: str) -> None:
+        """Colour the bar by how the last run ended (gui.style.PROGRESS_STYLES)."""
+        self.outcome_level = level
+        self.progress.setStyleSheet(PROGRESS_STYLES[level])
+
     def show_idle(self, trained_epochs: int) -> None:
         """A network was opened: an empty bar, or the epochs its saved weights were trained for."""
+        self.set_outcome_level("ok")
         self.progress.setMaximum(100)
         self.progress.setValue(0)
         if trained_epochs:
@@ -226,7 +234,9 @@ class ControlsBar(QWidget):
         self.metrics.setText("")
         self.metrics.setToolTip("")
 
-    def show_finished(self, text: str, elapsed: float) -> None:
+    def show_finished(self, text: str, elapsed: float, level: str = "ok") -> None:
+        """``level``: "ok", "warning" (it learned nothing) or "error" (diverged, failed)."""
+        self.set_outcome_level(level)
         self.progress.setFormat(text)
         self.status.setText(f"took {format_duration(elapsed)}")
 

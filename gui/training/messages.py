@@ -145,6 +145,8 @@ class RunEnded:
     elapsed: float = 0.0
     weights: Weights | None = None
     node: str | None = None
+    health: str | None = None  # the run learned nothing: stuck | saturated | exploding
+    advice: str = ""  # why, and what to try (core.run_health)
 
     @property
     def ok(self) -> bool:

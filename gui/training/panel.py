@@ -251,7 +251,11 @@ class TrainingPanel(QWidget):
         ended = outcome.ended
         if ended.epochs_run or ended.batches_run:
             self._last_label = outcome.info.label
-        self.controls.show_finished(_finished_text(ended, outcome.info.epoch_offset), ended.elapsed)
+        level = "error" if not ended.ok else "warning" if ended.health else "ok"
+        text = _finished_text(ended, outcome.info.epoch_offset)
+        if ended.health:  # it ran, but learned nothing: the banner says why
+            text += " — learned nothing"
+        self.controls.show_finished(text, ended.elapsed, level)
         if outcome.level != "info" or ended.reason == "early_stopping":
             self.controls.show_banner(outcome.message, outcome.level, ended.node)
         else:

@@ -406,6 +406,8 @@ class TrainingSession(QObject):
                             "problems, or press Reset weights.")
             return RunOutcome(info, ended, message, "warning")
         level = {"diverged": "error", "error": "error"}.get(ended.reason, "info")
+        if ended.health:  # it ran to the end but learned nothing: say why, as for divergence
+            return RunOutcome(info, ended, ended.advice, "warning")
         return RunOutcome(info, ended, ended.message, level)
 
 

@@ -268,7 +268,8 @@ class TrainingJob:
             out += self._pictures(finished.epochs_run, confusion=self._confusion_due)
             weights = extract_weights(self._trainer.model)
         out.append(RunEnded(self.run_id, finished.reason, finished.message, finished.epochs_run,
-                            self._batches_run, finished.elapsed, weights))
+                            self._batches_run, finished.elapsed, weights,
+                            health=finished.health, advice=finished.advice))
         return tuple(out)
 
     def _pictures(self, epoch: int, confusion: bool = True) -> Messages:

@@ -178,3 +178,41 @@ def test_a_value_being_typed_survives_new_weights_arriving(qtbot, window):
     assert window.document.graph.params("hidden")["units"] == 8
     window.document.undo()
     assert box.text() == "4"  # a value that did change is shown
+
+
+# ----- 5. a run that learns nothing is explained; 12. a failed run's bar does not look done -----
+def test_a_run_that_learns_nothing_gets_a_warning_and_an_amber_bar(qtbot, make_panel):
+    from gui.style import PROGRESS_STYLES
+    panel = make_panel("xor")
+    training = panel.document.network.training
+    panel.document.set_training(training.with_changes(learning_rate=1e6, epochs=100))
+    outcome = train_and_wait(qtbot, panel)
+    assert outcome.level == "warning" and outcome.ended.health == "saturated"
+    controls = panel.controls
+    assert controls.banner.isVisible() and controls.banner_level == "warning"
+    assert "learned nothing" in controls.banner.text() and "too high" in controls.banner.text()
+    assert controls.progress.format().endswith("— learned nothing")
+    assert controls.progress.styleSheet() == PROGRESS_STYLES["warning"]
+    panel.grab().save("/tmp/defect5_learned_nothing.png")
+
+
+def test_a_healthy_run_has_no_warning_and_a_plain_bar(qtbot, make_panel):
+    panel = make_panel("xor")
+    outcome = train_and_wait(qtbot, panel)
+    assert outcome.level == "info" and outcome.ended.health is None
+    assert panel.controls.progress.styleSheet() == ""
+
+
+def test_a_diverged_run_does_not_look_like_a_success(qtbot, make_panel):
+    from gui.style import PROGRESS_STYLES
+    panel = make_panel("linear_regression")
+    training = panel.document.network.training
+    panel.document.set_training(training.with_changes(learning_rate=1e9))
+    outcome = train_and_wait(qtbot, panel)
+    assert outcome.ended.reason == "diverged"
+    assert panel.controls.progress.styleSheet() == PROGRESS_STYLES["error"]
+    assert panel.controls.progress.format().startswith("Diverged")
+    panel.grab().save("/tmp/defect12_diverged.png")
+    panel.document.set_training(training)
+    train_and_wait(qtbot, panel)  # the next run starts from a plain bar again
+    assert panel.controls.progress.styleSheet() == ""
