@@ -467,6 +467,44 @@ def test_each_activation_layer_compiles_to_the_numpy_formula(name):
     np.testing.assert_allclose(out, NUMPY_FORMULAS[name](rows), atol=1e-12, rtol=1e-12, err_msg=name)
 
 
+def np_softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# (prediction, target) -> (mean loss, ∂L/∂prediction), from the textbook definitions
+NUMPY_LOSSES = {
+    "mse": lambda p, y: (np.mean((p - y) ** 2), 2 * (p - y) / p.size),
+    "mae": lambda p, y: (np.mean(np.abs(p - y)), np.sign(p - y) / p.size),
+    "bce": lambda p, y: (-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)),
+                         (p - y) / (p * (1 - p)) / p.size),
+    "cross_entropy": lambda z, c: (-np.mean(np.log(np_softmax(z)[np.arange(len(c)), c])),
+                                   (np_softmax(z) - np.eye(z.shape[1])[c]) / len(c)),
+}
+
+
+def test_every_loss_has_an_independent_reference_here():
+    assert set(NUMPY_LOSSES) == set(LOSSES.names())
+
+
+@pytest.mark.parametrize("name", sorted(NUMPY_LOSSES))
+def test_loss_factory_value_and_gradient_match_numpy(name):
+    rng = np.random.default_rng(4)
+    prediction = rng.uniform(0.05, 0.95, (5, 3))
+    target = rng.integers(0, 3, 5) if loss_entry(name).class_indices else \
+        rng.integers(0, 2, (5, 3)).astype(float)
+    p = torch.tensor(prediction, requires_grad=True)
+    y = torch.tensor(target)
+    value = make_loss(name, "mean")(p, y)
+    value.backward()
+    expected, gradient = NUMPY_LOSSES[name](prediction, target)
+    assert value.item() == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(p.grad.numpy(), gradient, rtol=1e-10, atol=1e-14)
+    summed = make_loss(name, "sum")(p, y).item()
+    terms = target.shape[0] if loss_entry(name).class_indices else prediction.size
+    assert summed == pytest.approx(expected * terms, rel=1e-12)
+
+
 # ----- AdamW end to end ---------------------------------------------------------------------------
 ADAMW = dict(optimizer="adamw", learning_rate=0.05, weight_decay=0.1, batch_size=2, epochs=3,
              shuffle=True, seed=3)
