@@ -1,8 +1,10 @@
 """The network graph: the single source of truth for layers, connections, layout and hand-set weights.
 
 A `NetworkGraph` wraps a networkx DiGraph whose nodes are stable string ids (``dense_1``) carrying a
-layer type, its parameters, a canvas position and optional weights. The GUI never keeps its own copy
-of this data: it subscribes to the graph's events and mirrors them (see CONVENTIONS.md, rule 2).
+layer type, its parameters, a canvas position, optional weights and an optional display name (a
+free label such as "Couche cachée 1": ids stay module names, labels are only shown). The GUI
+never keeps its own copy of this data: it subscribes to the graph's events and mirrors them (see
+CONVENTIONS.md, rule 2).
 
 Weights are stored in the *file/UI convention* (see ``docs/file-format.md``): a Dense layer's
 ``weight`` has shape inputs x units so that ``y = x @ W + b`` as textbooks write it. The compiler
@@ -21,6 +23,10 @@ import networkx as nx
 import numpy as np
 
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+LABEL_MAX = 80  # characters of a display name: a card stays readable
+# Events that change how the network is drawn, never what it computes: no re-validation, and a
+# running training goes on through them.
+LAYOUT_EVENTS = frozenset({"layer_moved", "label_changed"})
 
 
 class GraphError(ValueError):
@@ -35,6 +41,16 @@ def id_problem(layer_id: str, taken: Container[str]) -> str | None:
                 "a letter (at most 64 characters).")
     if layer_id in taken:
         return f"A layer named '{layer_id}' already exists."
+    return None
+
+
+def label_problem(label: str) -> str | None:
+    """Why ``label`` cannot be a layer's display name; None when it can. Any letters, accents,
+    spaces and punctuation are fine: one line of at most LABEL_MAX characters."""
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in label):
+        return "A display name is one line of text: remove the line breaks and control characters."
+    if len(label) > LABEL_MAX:
+        return f"A display name has at most {LABEL_MAX} characters (this one has {len(label)})."
     return None
 
 
@@ -69,7 +85,7 @@ class NetworkGraph:
 
     EVENT_KINDS = (
         "layer_added", "layer_removed", "layer_renamed", "params_changed", "layer_moved",
-        "weights_changed", "connection_added", "connection_removed", "graph_reset",
+        "weights_changed", "connection_added", "connection_removed", "graph_reset", "label_changed",
     )
 
     def __init__(self) -> None:
@@ -113,6 +129,10 @@ class NetworkGraph:
 
     def weights(self, layer_id: str) -> dict[str, np.ndarray]:
         return {k: v.copy() for k, v in self._node(layer_id)["weights"].items()}
+
+    def label(self, layer_id: str) -> str:
+        """The display name ("" when the layer has none: its id is shown)."""
+        return self._node(layer_id).get("label", "")
 
     def connections(self) -> list[tuple[str, str]]:
         """All edges, ordered by creation slot so that files and merges are deterministic."""
@@ -173,13 +193,14 @@ class NetworkGraph:
     # ----- mutations ---------------------------------------------------------------------
     def add_layer(self, layer_id: str, layer_type: str, params: dict[str, Any] | None = None,
                   pos: tuple[float, float] = (0.0, 0.0),
-                  weights: dict[str, np.ndarray] | None = None) -> str:
-        problem = id_problem(layer_id, self._g)
+                  weights: dict[str, np.ndarray] | None = None, label: str = "") -> str:
+        problem = id_problem(layer_id, self._g) or label_problem(label)
         if problem:
             raise GraphError(problem)
         self._g.add_node(layer_id, type=layer_type, params=dict(params or {}),
                          pos=(float(pos[0]), float(pos[1])),
-                         weights={k: np.array(v, dtype=np.float64) for k, v in (weights or {}).items()})
+                         weights={k: np.array(v, dtype=np.float64) for k, v in (weights or {}).items()},
+                         label=label)
         self._emit("layer_added", layer_id)
         return layer_id
 
@@ -205,6 +226,14 @@ class NetworkGraph:
         """Replace the parameters; weights that no longer fit are the validator's business."""
         self._node(layer_id)["params"] = dict(params)
         self._emit("params_changed", layer_id)
+
+    def set_label(self, layer_id: str, label: str) -> None:
+        """Set (or clear with "") the display name; the id, module names and weights stay."""
+        problem = label_problem(label)
+        if problem:
+            raise GraphError(problem)
+        self._node(layer_id)["label"] = label
+        self._emit("label_changed", layer_id)
 
     def move_layer(self, layer_id: str, pos: tuple[float, float]) -> None:
         self._node(layer_id)["pos"] = (float(pos[0]), float(pos[1]))

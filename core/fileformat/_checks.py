@@ -19,14 +19,14 @@ from core.fileformat._common import (FORMAT_NAME, FileFormatError, child, descri
                                      sentence)
 from core.fileformat._trained import check_trained, upgrade_v1
 from core.fileformat._weights import check_weights
-from core.graph import ID_PATTERN
+from core.graph import ID_PATTERN, label_problem
 from core.layers import LayerSpec, ParamError, ParamSpec, all_specs, get_spec
 from core.network import Lesson, TrainedState
 from core.settings import DatasetSpec, SettingsError, TrainingSettings
 
 TOP_KEYS = ("format", "version", "name", "description", "lesson", "layers", "connections",
             "dataset", "training", "weights", "trained")
-LAYER_KEYS = ("id", "type", "params", "position")
+LAYER_KEYS = ("id", "label", "type", "params", "position")
 CONNECTION_EXAMPLE = '{"from": "input", "to": "hidden"}'
 
 # MIGRATIONS[n] turns a version-n document into a version-(n + 1) document. Old files are upgraded
@@ -40,6 +40,7 @@ class LayerRecord:
     type: str
     params: dict[str, Any]  # normalized: every parameter present and coerced
     position: tuple[float, float]
+    label: str = ""  # the display name; "" (or absent in the file): the card shows the id
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,19 @@ def _check_layer(value: Any, path: str) -> LayerRecord:
     spec = _check_type(layer["type"], child(path, "type"))
     params = _check_params(spec, layer.get("params", {}), child(path, "params"))
     position = _check_position(layer.get("position", [0, 0]), child(path, "position"))
-    return LayerRecord(layer_id, spec.type_name, params, position)
+    label = _check_label(layer.get("label", ""), child(path, "label"))
+    return LayerRecord(layer_id, spec.type_name, params, position, label)
+
+
+def _check_label(value: Any, path: str) -> str:
+    """A display name: free text ("Couche cachée 1"), one line, at most LABEL_MAX characters."""
+    if not isinstance(value, str):
+        raise FileFormatError(f'A layer\'s label must be text such as "Couche cachée 1" (got '
+                              f"{describe(value)}).", path)
+    problem = label_problem(value)
+    if problem:
+        raise FileFormatError(problem, path)
+    return value
 
 
 def _check_id(value: Any, path: str) -> str:

@@ -110,7 +110,7 @@ def build_network(document: Document) -> Network:
     graph = NetworkGraph()
     for layer in document.layers:
         graph.add_layer(layer.id, layer.type, layer.params, layer.position,
-                        document.weights.get(layer.id))
+                        document.weights.get(layer.id), label=layer.label)
     for slot in _connection_order(document.connections):
         graph.connect(*document.connections[slot], slot=slot)
     return Network(graph=graph, dataset=document.dataset, training=document.training,

@@ -84,7 +84,9 @@ def _layer(graph: NetworkGraph, layer_id: str, path: str) -> dict[str, Any]:
     except (ParamError, OverflowError) as exc:
         raise FileFormatError(sentence(str(exc)), child(path, "params")) from None
     x, y = graph.position(layer_id)
-    return {"id": layer_id, "type": layer_type, "params": _plain(params, child(path, "params")),
+    label = {"label": graph.label(layer_id)} if graph.label(layer_id) else {}  # optional field
+    return {"id": layer_id, **label, "type": layer_type,
+            "params": _plain(params, child(path, "params")),
             "position": [_coordinate(x, path), _coordinate(y, path)]}
 
 
