@@ -58,6 +58,7 @@ class Document(QObject):
         self._report = ValidationReport()
         self.live = LiveWeights(self)  # a run's weights so far: shown, not yet in the model
         self._trained_so_far: Callable[[], TrainedState] | None = None
+        self._starting = _starting_weights(self._network)  # what Reset weights can go back to
         self.revision = 0  # bumped on every model change (autosave compares it)
         self._network.graph.subscribe(self._on_graph_event)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -110,6 +111,7 @@ class Document(QObject):
             if f.name != "graph":
                 setattr(self._network, f.name, getattr(network, f.name))
         self._path = path
+        self._starting = _starting_weights(network)
         self.graph.replace_with(network.graph)
         if modified:
             self.undo_stack.resetClean()  # no state matches a file: stays modified until saved
@@ -206,6 +208,15 @@ class Document(QObject):
     def reset_weights(self, layer_id: str) -> None:
         if self.graph.weights(layer_id):
             self.set_weights(layer_id, None, f"Reset weights of '{layer_id}'")
+
+    def starting_weights(self) -> dict[str, dict[str, np.ndarray]]:
+        """The weights the file held when it was opened (a lesson's given starting point: the
+        line from W = 0, the perceptrons from zero), for the layers that are still as they were
+        then (same type and parameters); empty when the file had none."""
+        graph = self.graph
+        return {n: weights for n, (layer_type, params, weights) in self._starting.items()
+                if graph.has_layer(n) and graph.layer_type(n) == layer_type
+                and graph.params(n) == params}
 
     def paste(self, fragment: clipboard.Fragment, offset: tuple[float, float],
               text: str = "Paste") -> list[str]:
@@ -335,6 +346,13 @@ class EditStack(QUndoStack):
     def beginMacro(self, text: str) -> None:  # noqa: N802
         self._before_change(text)
         super().beginMacro(text)
+
+
+def _starting_weights(network: Network) -> dict[str, tuple[str, dict, dict[str, np.ndarray]]]:
+    """Each layer's type, parameters and weights as the file gives them (copies)."""
+    graph = network.graph
+    return {n: (graph.layer_type(n), graph.params(n), {k: v.copy() for k, v in graph.weights(n).items()})
+            for n in graph.layer_ids() if graph.weights(n)}
 
 
 def _rounded(pos: tuple[float, float]) -> tuple[float, float]:

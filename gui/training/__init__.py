@@ -54,3 +54,4 @@ def _add_menu(window, panel: TrainingPanel) -> None:
     menu.addActions([actions["step_batch"], actions["step_epoch"]])
     menu.addSeparator()
     menu.addAction(actions["reset"])
+    menu.addActions(list(panel.controls.reset_actions.values()))

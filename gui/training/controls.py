@@ -11,7 +11,7 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QSizePolicy, QLabel, QProgressBar, QSlider,
+from PySide6.QtWidgets import (QMenu, QHBoxLayout, QSizePolicy, QLabel, QProgressBar, QSlider,
                                QToolButton, QVBoxLayout, QWidget)
 
 from gui.flow_layout import FlowLayout
@@ -28,6 +28,14 @@ ACTION_TEXTS = {
     "step_epoch": ("Step epoch", "Train one epoch, then pause (F7)"),
     "reset": ("Reset weights", "Forget the trained weights (one undo step); the next run starts "
               "from random weights drawn with the seed"),
+}
+RESET_CHOICES = {  # Reset weights' menu; its button does the first one available
+    "starting": ("Reset to the lesson's starting weights",
+                 "Put back the weights the file held when it was opened (the lesson's starting "
+                 "point, e.g. W = 0), so its hand calculation holds again (one undo step)"),
+    "random": ("Re-initialise randomly",
+               "Forget the weights (one undo step); the next run starts from random weights drawn "
+               "with the seed"),
 }
 BANNER_STYLES = {"error": ERROR_STYLE, "warning": WARNING_STYLE, "info": INFO_STYLE}
 # Slow motion, slowest first; None (the slider's right end) is full speed.
@@ -118,6 +126,11 @@ class ControlsBar(QWidget):
         self.banner.hide()
         self.banner_level = ""
         self.outcome_level = "ok"
+        self.reset_actions = {name: self._reset_action(name) for name in RESET_CHOICES}
+        self.reset_menu = QMenu(self)
+        self.reset_menu.addActions(list(self.reset_actions.values()))
+        self.buttons["reset"].setMenu(self.reset_menu)
+        self.buttons["reset"].setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.speed = SpeedControl()
         self._layout()
 
@@ -131,6 +144,29 @@ class ControlsBar(QWidget):
             action.setShortcut(QKeySequence(SHORTCUTS[name]))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         return action
+
+    def _reset_action(self, name: str) -> QAction:
+        text, tip = RESET_CHOICES[name]
+        action = QAction(text, self)
+        action.setObjectName(f"training_reset_{name}")
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        return action
+
+    def set_reset_choices(self, available: dict[str, bool], lesson: bool = True) -> None:
+        """``available``: each choice the network offers (in `RESET_CHOICES` order, the default
+        first) -> whether it would change anything now. Reset weights does the default. A file
+        without a lesson names its starting weights as the file's."""
+        self.reset_actions["starting"].setText(RESET_CHOICES["starting"][0] if lesson
+                                               else "Reset to the weights in the file")
+        for name, action in self.reset_actions.items():
+            action.setVisible(name in available)
+            action.setEnabled(available.get(name, False))
+        default = next(iter(available), "random")
+        reset = self.actions["reset"]
+        reset.setEnabled(available.get(default, False))
+        reset.setToolTip(RESET_CHOICES[default][1] + (" — the menu ▾ offers the other choice"
+                                                      if len(available) > 1 else ""))
 
     def _button(self, action: QAction) -> QToolButton:
         button = QToolButton()

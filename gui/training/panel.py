@@ -137,7 +137,9 @@ class TrainingPanel(QWidget):
         a["stop"].triggered.connect(s.stop)
         a["step_batch"].triggered.connect(lambda: s.step("batch"))
         a["step_epoch"].triggered.connect(lambda: s.step("epoch"))
-        a["reset"].triggered.connect(s.reset_weights)
+        a["reset"].triggered.connect(lambda: s.reset_weights())
+        for choice, action in self.controls.reset_actions.items():
+            action.triggered.connect(functools.partial(s.reset_weights, choice))
         self.controls.layer_activated.connect(self.layer_activated)
         self.controls.speed.speed_changed.connect(s.set_speed)
         s.state_changed.connect(self._on_state)
@@ -197,6 +199,8 @@ class TrainingPanel(QWidget):
     # ----- session -> views --------------------------------------------------------------
     def _on_state(self, state: str) -> None:
         self.controls.set_state(state, self.session.graph_has_weights())
+        self.controls.set_reset_choices(self.session.reset_availability(),
+                                        self.document.network.lesson is not None)
         idle = state == RunState.IDLE
         self.plots.clear_button.setEnabled(idle)
         self.dataset_box.setEnabled(idle)

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from core.datasets.builtin import BUILTIN
@@ -34,6 +35,8 @@ from gui.training.worker import RunControl, describe_error, run_training
 __all__ = ["RunInfo", "RunOutcome", "RunState", "TrainingSession", "describe_settings",
            "join_runs"]
 
+RESET_TEXTS = {"starting": "Reset weights to the lesson's starting weights",
+               "random": "Re-initialise weights randomly"}
 EDIT_MESSAGES = {
     "graph": "The network was edited, so training stopped. Press Train to start again.",
     "dataset": "The dataset was changed, so training stopped. Press Train to start again.",
@@ -182,19 +185,44 @@ class TrainingSession(QObject):
             self.run.control.stop()
             self._set_state(RunState.STOPPING)
 
-    def reset_weights(self) -> None:
-        """Clear every layer's weights as ONE undo step; the next run starts from the seed (and
-        the schedule from its start). The old runs' curves stay, to compare with."""
+    def reset_choices(self) -> tuple[str, ...]:
+        """What Reset weights can do for this network, the default first: "starting" (back to
+        the weights the file held when opened — a lesson's given start) when it has them, and
+        "random" (clear them: the next run draws them from the seed)."""
+        return ("starting", "random") if self.document.starting_weights() else ("random",)
+
+    def reset_availability(self) -> dict[str, bool]:
+        """Each of `reset_choices` -> whether it would change anything now (idle only)."""
+        graph, idle = self.document.graph, self.state == RunState.IDLE
+        has_weights = any(graph.weights(n) for n in graph.layer_ids())
+        available = {}
+        for choice in self.reset_choices():
+            if choice == "starting":
+                starting = self.document.starting_weights()
+                changes = self.document.network.trained.epochs > 0 or not _same_weights(
+                    {n: graph.weights(n) for n in graph.layer_ids() if graph.weights(n)}, starting)
+                available[choice] = idle and changes
+            else:
+                available[choice] = idle and has_weights
+        return available
+
+    def reset_weights(self, to: str | None = None) -> None:
+        """Reset every layer's weights as ONE undo step, to ``to`` (a `reset_choices` entry;
+        None: the default); the schedule starts again. The old runs' curves stay, to compare."""
         if self.active:
             return
         document, stack = self.document, self.document.undo_stack
-        layers = [n for n in document.graph.layer_ids() if document.graph.weights(n)]
+        to = to or self.reset_choices()[0]
+        starting = document.starting_weights() if to == "starting" else {}
+        layers = [n for n in document.graph.layer_ids() if document.graph.weights(n) or n in starting]
         if not layers:
             return
-        stack.beginMacro("Reset weights")
+        stack.beginMacro(RESET_TEXTS[to])
         try:
             for layer_id in layers:
-                document.set_weights(layer_id, None, f"Reset weights of '{layer_id}'")
+                weights = starting.get(layer_id)
+                document.set_weights(layer_id, {k: v.copy() for k, v in weights.items()}
+                                     if weights else None, f"Reset weights of '{layer_id}'")
             document.set_trained(document.network.trained.with_fresh_weights())
         finally:
             stack.endMacro()
@@ -409,6 +437,11 @@ class TrainingSession(QObject):
         if ended.health:  # it ran to the end but learned nothing: say why, as for divergence
             return RunOutcome(info, ended, ended.advice, "warning")
         return RunOutcome(info, ended, ended.message, level)
+
+
+def _same_weights(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(
+        a[n].keys() == b[n].keys() and all(np.array_equal(a[n][k], b[n][k]) for k in a[n]) for n in a)
 
 
 def edit_message(cause: str) -> str:

@@ -216,3 +216,56 @@ def test_a_diverged_run_does_not_look_like_a_success(qtbot, make_panel):
     panel.document.set_training(training)
     train_and_wait(qtbot, panel)  # the next run starts from a plain bar again
     assert panel.controls.progress.styleSheet() == ""
+
+
+# ----- 3. Reset weights on a lesson that starts from given weights ------------------------------
+def test_reset_goes_back_to_the_lessons_starting_weights_by_default(qtbot, make_panel):
+    import numpy as np
+    panel = make_panel("linear_regression")  # the line starts from W = 0 (the file's weights)
+    document, controls = panel.document, panel.controls
+    assert panel.session.reset_choices() == ("starting", "random")
+    assert not controls.actions["reset"].isEnabled()  # the weights are the starting ones
+    train_and_wait(qtbot, panel)
+    trained = document.graph.weights("line")["weight"]
+    assert trained[0, 0] != 0
+    starting = controls.reset_actions["starting"]
+    assert starting.text() == "Reset to the lesson's starting weights" and starting.isEnabled()
+    assert controls.reset_actions["random"].text() == "Re-initialise randomly"
+    controls.actions["reset"].trigger()  # the default: the lesson's start
+    np.testing.assert_array_equal(document.graph.weights("line")["weight"], [[0.0]])
+    assert document.network.trained.epochs == 0
+    assert document.undo_stack.undoText() == "Reset weights to the lesson's starting weights"
+    # the lesson's hand calculation holds again: the first step from W = 0 gives W = 2
+    from gui.training.messages import RunState
+    panel.step_batch()
+    qtbot.waitUntil(lambda: panel.session.state == RunState.PAUSED and panel.session.weights_shown,
+                    timeout=RUN_TIMEOUT)
+    with qtbot.waitSignal(panel.training_finished, timeout=RUN_TIMEOUT):
+        panel.stop()
+    np.testing.assert_allclose(document.graph.weights("line")["weight"], [[2.0]], rtol=1e-6)
+    controls.reset_actions["random"].trigger()
+    assert document.graph.weights("line") == {}
+    assert document.undo_stack.undoText() == "Re-initialise weights randomly"
+    assert controls.actions["reset"].isEnabled()  # back to the starting weights is still possible
+    document.undo()
+    np.testing.assert_allclose(document.graph.weights("line")["weight"], [[2.0]], rtol=1e-6)
+
+
+def test_a_network_without_file_weights_only_re_initialises(qtbot, make_panel):
+    panel = make_panel("xor")
+    assert panel.session.reset_choices() == ("random",)
+    train_and_wait(qtbot, panel)
+    assert not panel.controls.reset_actions["starting"].isVisible()
+    panel.controls.actions["reset"].trigger()
+    assert not any(panel.document.graph.weights(n) for n in panel.document.graph.layer_ids())
+
+
+def test_starting_weights_are_not_restored_into_a_changed_layer(qtbot, make_panel):
+    panel = make_panel("perceptron_and")
+    document = panel.document
+    train_and_wait(qtbot, panel)
+    layer = next(n for n in document.graph.layer_ids() if document.graph.weights(n))
+    assert document.starting_weights()
+    activation = document.graph.params(layer)["activation"]
+    document.set_param(layer, "activation", "sigmoid" if activation != "sigmoid" else "tanh")
+    assert layer not in document.starting_weights()

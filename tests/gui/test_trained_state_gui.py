@@ -80,7 +80,7 @@ def test_reset_keeps_the_runs_but_not_the_epochs_and_clear_history_is_undoable(q
     train(qtbot, panel)
     panel.controls.actions["reset"].trigger()
     assert document.network.trained.epochs == 0 and len(document.network.trained.runs) == 2
-    assert document.undo_stack.text(document.undo_stack.count() - 1) == "Reset weights"
+    assert document.undo_stack.text(document.undo_stack.count() - 1) == "Re-initialise weights randomly"
     panel.plots.clear_button.click()
     assert len(document.network.trained.runs) == 1 and not panel.plots.history
     document.undo_stack.undo()
