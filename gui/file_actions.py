@@ -24,6 +24,7 @@ from gui.document import Document, new_network
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "assets" / "examples"
 RECENT_KEY = "recent_files"
+LAST_FOLDER_KEY = "last_folder"  # where the user last opened or saved a network (Save/Open dialogs)
 MAX_RECENT = 8
 EXAMPLE_ORDER = ("perceptron_and", "perceptron_or", "xor", "linear_regression", "spiral",
                  "digits_mlp")
@@ -95,14 +96,12 @@ class FileActions(QObject):
         return True
 
     def open_dialog(self) -> bool:
-        start = str(Path(self.document.path).parent) if self.document.path else _documents_dir()
-        path = dialogs.ask_open_path(self.window, start)
+        path = dialogs.ask_open_path(self.window, str(self.last_folder()))
         return self.open_path(path) if path else False
 
     def open_path(self, path: str, ask: bool = True) -> bool:
-        """Load ``path``; on any error show it and keep the current document as it was."""
-        if ask and not self.maybe_save():
-            return False
+        """Read ``path`` first; a file that cannot be opened is reported and the current
+        document stays as it was, without a question. Only then ask about unsaved work."""
         try:
             network = load_network(path)
         except FileFormatError as exc:
@@ -113,8 +112,12 @@ class FileActions(QObject):
                                f"{path}: {exc.strerror or exc}")
             self._forget_recent(path)
             return False
+        if ask and not self.maybe_save():
+            return False
         self.document.replace_network(network, str(Path(path).resolve()))
         self.add_recent(self.document.path)
+        if not self.is_template(self.document.path):
+            self.remember_folder(self.document.path)
         self.message_posted.emit(f"Opened {Path(path).name}")
         return True
 
@@ -128,7 +131,7 @@ class FileActions(QObject):
         current = self.document.path
         name = Path(current).name if current else f"{_slug(self.document.network.name)}.json"
         folder = Path(current).parent if current and not self.is_template(current) \
-            else Path(_documents_dir())
+            else self.last_folder()
         path = dialogs.ask_save_path(self.window, str(folder / name))
         if not path:
             return False
@@ -151,6 +154,7 @@ class FileActions(QObject):
         self.document.mark_saved(str(Path(path).resolve()))
         self.autosaver.remove()
         self.add_recent(self.document.path)
+        self.remember_folder(self.document.path)
         self.message_posted.emit(f"Saved {Path(path).name}")
         return True
 
@@ -161,6 +165,19 @@ class FileActions(QObject):
         if not dialogs.ask_revert(self.window, self.display_name()):
             return False
         return self.open_path(path, ask=False)
+
+    # ----- folders -----------------------------------------------------------------------
+    def last_folder(self) -> Path:
+        """Where the Open and Save dialogs start: the folder of the network the user last
+        opened or saved (remembered between sessions), else the Documents folder. The shipped
+        examples' folder is never remembered: it is read-only for saving."""
+        stored = self.settings.value(LAST_FOLDER_KEY)
+        if isinstance(stored, str) and stored and Path(stored).is_dir():
+            return Path(stored)
+        return Path(_documents_dir())
+
+    def remember_folder(self, path: str) -> None:
+        self.settings.setValue(LAST_FOLDER_KEY, str(Path(path).resolve().parent))
 
     # ----- recent files ------------------------------------------------------------------
     def recent_files(self) -> list[str]:

@@ -62,6 +62,10 @@ def parse(text: str | bytes) -> Any:
 def _decode(text: str | bytes) -> str:
     if isinstance(text, (bytes, bytearray, memoryview)):
         _check_size(len(text))
+        if _looks_binary(bytes(text)):
+            raise FileFormatError("This is not a NeuroCanvas network file: it holds binary data, "
+                                  "not text. Network files are JSON text (the shipped examples "
+                                  "show what they look like).")
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -72,6 +76,24 @@ def _decode(text: str | bytes) -> str:
     else:
         raise FileFormatError(f"Expected the text of a network file, got {type(text).__name__}.")
     return text.removeprefix("\ufeff")  # editors on Windows like to add a byte-order mark
+
+
+def _looks_binary(data: bytes) -> bool:
+    """An image, an archive, a model checkpoint: NUL bytes, many control bytes, or bytes that are
+    not UTF-8 where a JSON object should begin. A text file in another encoding (Latin-1 JSON)
+    is not binary: it gets the "save it as UTF-8" message instead."""
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f")
+    if controls > len(head) // 20:
+        return True
+    start = head.lstrip(b" \t\r\n\xef\xbb\xbf")[:1]
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start < len(head) - 3 and start not in (b"{", b"[")
+    return False
 
 
 def _check_size(size: int) -> None:

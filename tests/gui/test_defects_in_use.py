@@ -269,3 +269,62 @@ def test_starting_weights_are_not_restored_into_a_changed_layer(qtbot, make_pane
     activation = document.graph.params(layer)["activation"]
     document.set_param(layer, "activation", "sigmoid" if activation != "sigmoid" else "tanh")
     assert layer not in document.starting_weights()
+
+
+# ----- 12. files: the last folder, read before asking, binary files -----------------------------
+def test_the_save_dialog_opens_in_the_last_folder_used_remembered(make_window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+    suggested = []
+
+    def save_as(target):
+        def answer(parent, title, start, *a, **k):
+            suggested.append(start)
+            return (str(target), "")
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+
+    window = make_window()
+    mine = tmp_path / "class" / "week2"
+    mine.mkdir(parents=True)
+    window.file_actions.open_path(str(EXAMPLES / "xor.json"), ask=False)
+    save_as(mine / "my_xor.json")
+    window.action("save").trigger()  # an example: Save becomes Save As
+    window.file_actions.open_path(str(EXAMPLES / "spiral.json"), ask=False)
+    save_as(mine / "my_spiral.json")
+    window.action("save").trigger()
+    assert Path(suggested[-1]).parent == mine  # not the examples folder, not Documents
+    later = make_window()  # the next session remembers it
+    later.file_actions.open_path(str(EXAMPLES / "digits_mlp.json"), ask=False)
+    save_as(mine / "digits.json")
+    later.action("save").trigger()
+    assert Path(suggested[-1]).parent == mine
+
+
+def test_open_reads_the_file_before_asking_about_unsaved_work(window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+    window.file_actions.open_path(str(EXAMPLES / "xor.json"), ask=False)
+    window.document.set_param("hidden", "units", 6)
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"format": "neurocanvas", ')
+    shown, asked = [], []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a: asked.append(a) or QMessageBox.StandardButton.Cancel))
+    assert not window.file_actions.open_path(str(bad))
+    assert shown and not asked  # reported; the unsaved-work question was never put
+    assert window.document.graph.params("hidden")["units"] == 6 and window.document.is_modified
+    assert window.file_actions.open_path(str(EXAMPLES / "spiral.json")) is False  # Cancel
+    assert asked and window.document.graph.params("hidden")["units"] == 6
+
+
+def test_a_binary_file_is_not_a_network_file(window, monkeypatch, tmp_path):
+    import random
+    from PySide6.QtWidgets import QMessageBox
+    blob = tmp_path / "photo.json"
+    blob.write_bytes(bytes(random.Random(0).randrange(256) for _ in range(4000)))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    assert not window.file_actions.open_path(str(blob), ask=False)
+    assert "not a NeuroCanvas network file" in shown[0] and "photo.json" in shown[0]
+    assert "UTF-8" not in shown[0]
