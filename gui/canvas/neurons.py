@@ -16,8 +16,12 @@ from PySide6.QtGui import QColor, QPen
 from gui.style import NEGATIVE_COLOR, NEUTRAL_EDGE_COLOR, PAPER, POSITIVE_COLOR, tint
 
 MAX_NEURONS = 16
-NEURON_RADIUS = 9.0
-NEURON_PITCH = 26.0  # vertical distance between neuron centres
+# Big enough to carry a readable picture: during training each circle shows the neuron's output
+# over the input plane on a MAP_SIZE tile (gui.canvas.overlays_training); at 9 px circles the
+# tiles were 22 px, too small to read from the back of a classroom.
+NEURON_RADIUS = 20.0
+MAP_SIZE = 48.0  # the neuron map tile: a little larger than the circle it covers
+NEURON_PITCH = MAP_SIZE + 8.0  # vertical distance between neuron centres: tiles never touch
 LABELLED_LINES = 4  # write the weight values on the lines when there are at most this many
 
 

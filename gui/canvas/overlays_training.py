@@ -2,10 +2,11 @@
 
 For networks with two inputs, TensorFlow Playground shows what every neuron "sees": its output
 over the input plane. Here each neuron circle of the neurons view (View > Show Neurons) gets a
-small tile of that map. The tiles are QGraphicsPixmapItems parented to the layer card, so they
-move with it; they are found through the scene's public `layer_items` and
-`LayerItem.neuron_scene_positions()` and never change the model. Layers not shown as neurons get
-no tiles. The training panel owns this overlay; the scene does not know about it.
+tile of that map, MAP_SIZE (48 px at zoom 1) a side. The tiles are QGraphicsPixmapItems
+parented to the layer card, so they move with it; they are found through the scene's public
+`layer_items` and `LayerItem.neuron_scene_positions()` and never change the model. Layers not
+shown as neurons get no tiles. The training panel owns this overlay; the scene does not know
+about it.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsRectItem
 
-from gui.canvas.neurons import NEURON_RADIUS
+from gui.canvas.neurons import MAP_SIZE
 from gui.style import diverging_rgb
 
-TILE = 2 * NEURON_RADIUS + 4  # a little larger than the circle it covers
+TILE = MAP_SIZE  # scene px; the card's neuron column is wider, so a tile stays on its card
 
 
 class NeuronMapOverlay:

@@ -74,6 +74,7 @@ class RunPrepared:
     extent: tuple[float, float, float, float] | None  # x0, x1, y0, y1 of the picture
     target_range: tuple[float, float] | None  # regression: colour scale of the outputs
     points: DataPoints | None
+    image_shape: tuple[int, int] | None = None  # (H, W): the samples are pictures (a gallery)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,28 @@ class ConfusionUpdate:
         totals = self.matrix.sum(axis=1)
         return np.divide(np.diag(self.matrix), totals, out=np.full(len(totals), np.nan),
                          where=totals > 0)
+
+
+@dataclass(frozen=True)
+class GalleryUpdate:
+    """Image samples with the network's answers, mistakes first (gui.training.samples).
+
+    ``images`` are (N, H, W) raw pixel values; ``levels`` the (low, high) of the whole subset,
+    so every tile shares one grey scale; ``mistakes`` counts the wrong answers in the subset of
+    ``total`` samples, of which the gallery shows the first N.
+    """
+
+    run_id: int
+    epoch: int
+    images: np.ndarray
+    true: np.ndarray  # class indices
+    predicted: np.ndarray
+    confidence: np.ndarray  # the network's probability for its predicted class
+    class_names: tuple[str, ...]
+    subset: str  # "validation" | "training"
+    mistakes: int
+    total: int
+    levels: tuple[float, float] = (0.0, 1.0)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,10 @@ from gui.style import SMALL_MUTED_STYLE
 from gui.training.confusion import ConfusionView
 from gui.training.controls import ControlsBar
 from gui.training.dataset_box import DatasetBox
+from gui.training.gallery import SampleGallery
 from gui.training.messages import ProgressUpdate, RunPrepared
 from gui.training.plots import MetricPlots
+from gui.training.samples import expects_images
 from gui.training.messages import RunState
 from gui.training.session import RunInfo, RunOutcome, TrainingSession, join_runs
 from gui.training.settings_box import SettingsBox
@@ -65,6 +67,7 @@ class TrainingPanel(QWidget):
         self.plots = MetricPlots()
         self.boundary = BoundaryView()
         self.confusion = ConfusionView()
+        self.gallery = SampleGallery()
         self._prepared: RunPrepared | None = None
         self._latest_batch = None
         self._progress_dirty = False
@@ -97,6 +100,7 @@ class TrainingPanel(QWidget):
         box = QVBoxLayout(output)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(self.boundary, 1)
+        box.addWidget(self.gallery, 1)  # instead of the boundary for image datasets
         self.neuron_hint = QLabel(NEURON_HINT if self.overlay else "")
         self.neuron_hint.setToolTip(NEURON_TIP)
         self.neuron_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -151,6 +155,8 @@ class TrainingPanel(QWidget):
         s.progressed.connect(self._on_progress)
         s.surface_updated.connect(self._on_surface)
         s.confusion_updated.connect(self.confusion.set_matrix)
+        s.gallery_updated.connect(self.gallery.set_gallery)
+        self.document.network_changed.connect(self._on_network_changed)
         s.training_finished.connect(self._on_finished)
         s.weights_state_changed.connect(lambda: self._on_state(s.state))
         s.network_edited.connect(self._clear_neuron_maps)
@@ -231,11 +237,25 @@ class TrainingPanel(QWidget):
         classification = prepared.task == "classification"
         self.boundary.begin_run(prepared)
         self.confusion.reset()
-        if prepared.surface_kind is None and classification:
+        self.gallery.reset()
+        images = prepared.image_shape is not None
+        self._show_gallery(images)
+        if prepared.surface_kind is None and classification and not images:
             self.output_tabs.setCurrentWidget(self.confusion)
-        elif prepared.surface_kind is not None:
+        elif prepared.surface_kind is not None or images:
             self.output_tabs.setCurrentIndex(0)
         self.neuron_hint.setVisible(self.overlay is not None and prepared.surface_kind == "2d")
+
+    def _show_gallery(self, on: bool) -> None:
+        """Image datasets answer in pictures; the boundary (two inputs) is for the others."""
+        self.gallery.setVisible(on)
+        self.boundary.setVisible(not on)
+
+    def _on_network_changed(self, field: str) -> None:
+        """Another dataset chosen: the Output tab says what it will show, before any run."""
+        if field == "dataset" and not self.session.active:
+            spec = self.document.network.dataset
+            self._show_gallery(expects_images(spec.source, spec.name))
 
     def _on_progress(self, update: ProgressUpdate) -> None:
         self.plots.add_batches(update.batches)
@@ -272,6 +292,8 @@ class TrainingPanel(QWidget):
         self.history.clear()
         self.boundary.reset()
         self.confusion.reset()
+        self.gallery.reset()
+        self._on_network_changed("dataset")
         self._clear_neuron_maps()
         self.controls.clear_banner()
         self.controls.show_idle(self.document.network.trained.epochs)
@@ -308,6 +330,7 @@ class TrainingPanel(QWidget):
         self.plots.refresh()
         self.boundary.refresh()
         self.confusion.refresh()
+        self.gallery.refresh()
         if self._pending_maps is not None and self.overlay is not None:
             self.overlay.show_maps(self._pending_maps)
             self._pending_maps = None

@@ -1,9 +1,9 @@
 """A look at the chosen data before training: points, images or the first rows of the table.
 
 Two inputs are drawn as a scatter coloured by class (or by value for a regression), one input with
-a number target as x against y, image sets (digits as images, IDX files) as a grid of the first
-images with their labels, and anything else as a table of the first rows. Raw values are shown,
-before the split and the scaling.
+a number target as x against y, image sets (the digits, IDX files: gui.training.samples) as a
+grid of the first images with their labels, and anything else as a table of the first rows. Raw
+values are shown, before the split and the scaling.
 """
 
 from __future__ import annotations
@@ -17,26 +17,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QLabel, QStackedWidget, QTable
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from core.settings import DatasetSpec
+from gui.training.samples import image_shape
 from gui.style import (ERROR_COLOR, ERROR_TEXT_STYLE, MUTED_STYLE, PAPER, POINT_COLOR, class_color,
                        value_colors)
 
 MAX_SCATTER = 2000
 IMAGE_COLUMNS, IMAGE_ROWS = 8, 3
 TABLE_ROWS = 20
-
-
-def image_shape(x: np.ndarray, source: str) -> tuple[int, int] | None:
-    """(H, W) when the samples are pictures: (1, H, W) or (H, W) arrays, or square IDX vectors."""
-    shape = x.shape[1:]
-    if len(shape) == 3 and shape[0] == 1:
-        return shape[1], shape[2]
-    if len(shape) == 2:
-        return shape
-    if len(shape) == 1 and source == "idx":
-        side = int(math.isqrt(shape[0]))
-        if side * side == shape[0] and side >= 4:
-            return side, side
-    return None
 
 
 def summary_text(raw, spec: DatasetSpec) -> str:
@@ -109,7 +96,7 @@ class DatasetPreview(QWidget):
         """Pick the picture that fits the data's shape."""
         self.summary.setText(summary_text(raw, spec))
         x = raw.x
-        shape = image_shape(x, spec.source)
+        shape = image_shape(x.shape[1:], spec.source, spec.name)
         if shape is not None:
             self._show_images(x, raw, shape)
         elif x.ndim == 2 and x.shape[1] == 2:

@@ -23,13 +23,14 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from core.datasets.builtin import BUILTIN
-from core.graph import GraphEvent
+from core.graph import LAYOUT_EVENTS, GraphEvent
 from core.network import Network, TrainedState, describe_settings
 from gui import workers
 from gui.data_access import data_guard
 from gui.document import Document
-from gui.training.messages import (ConfusionUpdate, ProgressUpdate, RunEnded, RunPrepared,
-                                   RunRequest, RunState, SurfaceUpdate, WeightsUpdate)
+from gui.training.messages import (ConfusionUpdate, GalleryUpdate, ProgressUpdate, RunEnded,
+                                   RunPrepared, RunRequest, RunState, SurfaceUpdate,
+                                   WeightsUpdate)
 from gui.training.worker import RunControl, describe_error, run_training
 
 __all__ = ["RunInfo", "RunOutcome", "RunState", "TrainingSession", "describe_settings",
@@ -73,6 +74,7 @@ class TrainingSession(QObject):
     progressed = Signal(object)  # ProgressUpdate (batches and epochs)
     surface_updated = Signal(object)  # SurfaceUpdate (of a run, or of the saved weights)
     confusion_updated = Signal(object)  # ConfusionUpdate (likewise)
+    gallery_updated = Signal(object)  # GalleryUpdate (likewise; image datasets)
     training_finished = Signal(object)  # RunOutcome
     weights_state_changed = Signal()  # the graph's weights changed outside a run (Train/Continue)
     network_edited = Signal()  # an edit not made by the session (neuron maps become stale)
@@ -98,7 +100,8 @@ class TrainingSession(QObject):
         self.speed: float | None = None  # slow motion: epochs/s at most (None: full speed)
         self._handlers = {RunPrepared: self.handle_prepared, ProgressUpdate: self.handle_progress,
                           WeightsUpdate: self.handle_weights, SurfaceUpdate: self.handle_surface,
-                          ConfusionUpdate: self.handle_confusion, RunEnded: self.handle_run_ended}
+                          ConfusionUpdate: self.handle_confusion, RunEnded: self.handle_run_ended,
+                          GalleryUpdate: self.handle_gallery}
         document.graph_changed.connect(self._on_graph_changed)
         document.network_changed.connect(self._on_network_changed)
         document.document_replaced.connect(self._on_document_replaced)
@@ -327,6 +330,11 @@ class TrainingSession(QObject):
             self.confusion_updated.emit(message)
 
     @Slot(object)
+    def handle_gallery(self, message: GalleryUpdate) -> None:
+        if self._is_current(message) or self._is_preview(message):
+            self.gallery_updated.emit(message)
+
+    @Slot(object)
     def handle_run_ended(self, message: RunEnded) -> None:
         if not self._is_current(message):
             return
@@ -360,8 +368,8 @@ class TrainingSession(QObject):
             self.document.cancel_live_weights()
 
     def _on_graph_changed(self, event: GraphEvent) -> None:
-        if self.state == RunState.FINISHED or event.kind == "layer_moved":
-            return  # the run's own result, or a card moved (nothing the run depends on)
+        if self.state == RunState.FINISHED or event.kind in LAYOUT_EVENTS:
+            return  # the run's own result, or a card moved or renamed (nothing the run uses)
         self.network_edited.emit()
         if self.active:
             self._stop_for_edit("graph")

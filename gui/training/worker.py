@@ -15,13 +15,16 @@ import threading
 import time
 from typing import Iterator
 
-from gui.training.messages import (BIG_NETWORK, ConfusionUpdate, ProgressUpdate, RunEnded,
-                                   RunPrepared, RunRequest, SurfaceUpdate, WeightsUpdate)
+from gui.training.messages import (BIG_NETWORK, ConfusionUpdate, GalleryUpdate, ProgressUpdate,
+                                   RunEnded, RunPrepared, RunRequest, SurfaceUpdate, WeightsUpdate)
+from gui.training.samples import image_shape, pick_gallery
 from gui.workers import WorkerControl
 
 Messages = tuple  # what one yield delivers: the records due at that point, in order
 SLOW_MOTION = 30.0  # epochs/s; capped at this or slower, every epoch reaches the views
 PACE_SLICE = 0.25  # seconds; a slowed run re-checks its control at least this often
+GALLERY_SIZE = 96  # samples sent with their answers; the gallery shows as many as fit
+GALLERY_POOL = 5000  # rows of the subset that are predicted to find the mistakes
 
 
 class RunControl(WorkerControl):
@@ -170,6 +173,8 @@ class TrainingJob:
         self._trainer = None
         self._pacer = None
         self._plan = None
+        self._gallery_shape: tuple[int, int] | None = None
+        self._gallery_levels = (0.0, 1.0)
         self._batches_run = 0
         self._started = 0.0
 
@@ -205,7 +210,19 @@ class TrainingJob:
         if size > BIG_NETWORK:
             self._weights.interval = self.request.big_weights_interval
         self._plan = probes.surface_plan(prepared.dataset)
+        self._plan_gallery(prepared.dataset, network.dataset, probes)
         return self._describe(prepared.dataset, probes)
+
+    def _plan_gallery(self, dataset, spec, probes) -> None:
+        """Image classification: the samples' shape and one grey scale for all of them."""
+        if dataset.task != "classification" or dataset.n_classes < 2:
+            return
+        self._gallery_shape = image_shape(dataset.input_shape, spec.source, spec.name)
+        x = dataset.x_val if len(dataset.x_val) else dataset.x_train
+        if self._gallery_shape is not None and len(x):
+            raw = probes.raw_inputs(dataset, x[:GALLERY_POOL])
+            low, high = float(raw.min()), float(raw.max())
+            self._gallery_levels = (low, high if high > low else low + 1.0)
 
     def _describe(self, dataset, probes) -> RunPrepared:
         plan, trainer = self._plan, self._trainer
@@ -218,7 +235,7 @@ class TrainingJob:
             tuple(dataset.feature_names), tuple(dataset.input_shape), trainer.settings.epochs,
             -(-len(dataset.x_train) // max(trainer.batch_size(), 1)), len(dataset.x_train),
             len(dataset.x_val), plan.kind if plan else None, plan.extent if plan else None,
-            target_range, probes.data_points(dataset) if plan else None)
+            target_range, probes.data_points(dataset) if plan else None, self._gallery_shape)
 
     def _train(self) -> Iterator[Messages | None]:
         from core.training import BatchStats, EpochPacer, EpochStats, RunFinished
@@ -238,7 +255,7 @@ class TrainingJob:
                     yield self._finished(event)
                     return
             slow = epoch is not None and self.control.slow_motion
-            yield self._flush(force=pause or slow, epoch=epoch)
+            yield self._flush(force=pause or slow)
             if epoch is not None and event.epoch < event.epochs:
                 self._pace()
 
@@ -265,7 +282,7 @@ class TrainingJob:
         weights = None
         if finished.reason != "diverged":
             from core.compiler import extract_weights
-            out += self._pictures(finished.epochs_run, confusion=self._confusion_due)
+            out += self._pictures(self._epochs_run(), confusion=self._confusion_due)
             weights = extract_weights(self._trainer.model)
         out.append(RunEnded(self.run_id, finished.reason, finished.message, finished.epochs_run,
                             self._batches_run, finished.elapsed, weights,
@@ -278,11 +295,13 @@ class TrainingJob:
         trainer = self._trainer
         if confusion and trainer.classification and trainer.dataset.n_classes >= 2:
             out.append(self._confusion_message(epoch))
+            if self._gallery_shape is not None:
+                out.append(self._gallery_message(epoch))
         if self._plan is not None:
             out.append(self._surface_message(epoch))
         return tuple(out)
 
-    def _flush(self, force: bool, epoch: int | None = None) -> Messages | None:
+    def _flush(self, force: bool) -> Messages | None:
         """What is due (rates in RunRequest); ``force`` at a pause sends everything now."""
         now = time.perf_counter()
         out = []
@@ -291,10 +310,12 @@ class TrainingJob:
         if self._confusion_due and (force or self._confusion.due(now)):
             self._confusion_due = False
             out.append(self._confusion_message(self._epochs_run()))
+            if self._gallery_shape is not None:
+                out.append(self._gallery_message(self._epochs_run()))
         if force or self._weights.due(now):
             out.append(self._weights_message())
         if self._plan is not None and (force or self._surface.due(now)):
-            out.append(self._surface_message(epoch if epoch is not None else self._epochs_run()))
+            out.append(self._surface_message(self._epochs_run()))
         return tuple(out) or None
 
     # ----- messages ----------------------------------------------------------------------
@@ -323,8 +344,33 @@ class TrainingJob:
         matrix, subset = probes.confusion_matrix(self._trainer, dataset.n_classes)
         return ConfusionUpdate(self.run_id, epoch, matrix, tuple(dataset.class_names), subset)
 
+    def _gallery_message(self, epoch: int) -> GalleryUpdate:
+        """The answers on the confusion matrix's subset, mistakes first, as pictures."""
+        import numpy as np
+
+        from core import probes
+        trainer, dataset = self._trainer, self._trainer.dataset
+        use_val = trainer.has_validation
+        x = (trainer.x_val if use_val else trainer.x_train)[:GALLERY_POOL].numpy()
+        y = (trainer.y_val if use_val else trainer.y_train)[:GALLERY_POOL].numpy()
+        output = trainer.predict(x)
+        true = probes.target_indices(y)
+        predicted = np.clip(probes.predicted_indices(output), 0, dataset.n_classes - 1)
+        rows = pick_gallery(true, predicted, GALLERY_SIZE)
+        confidence = probes.probabilities(output[rows], trainer.loss_name)
+        confidence = confidence[np.arange(len(rows)), np.minimum(predicted[rows],
+                                                                 confidence.shape[1] - 1)]
+        h, w = self._gallery_shape
+        images = probes.raw_inputs(dataset, x[rows]).reshape(len(rows), h, w).astype(np.float32)
+        return GalleryUpdate(self.run_id, epoch, images, true[rows], predicted[rows], confidence,
+                             tuple(dataset.class_names), "validation" if use_val else "training",
+                             int((true != predicted).sum()), len(true), self._gallery_levels)
+
     def _epochs_run(self) -> int:
-        return self._trainer.epochs_run if self._trainer is not None else 0
+        """The weights' epochs so far, counted on from the request's offset, as the plots'
+        axis and the header count them: the pictures of a Continue read "epoch 301", not 1."""
+        run = self._trainer.epochs_run if self._trainer is not None else 0
+        return self.request.epoch_offset + run
 
     def _elapsed(self) -> float:
         return time.perf_counter() - self._started

@@ -57,6 +57,9 @@ def test_three_runs_continue_on_one_epoch_axis_with_the_true_count(qtbot, xor_pa
     # the header says what the file keeps: 60 epochs on these weights, 20 of them this run
     assert panel.controls.progress.format() == "Finished after 60 epochs (20 in this run)"
     assert panel.controls.progress.value() == 100
+    panel.refresh_views()  # the pictures count the same way: the weights' 60th epoch
+    assert panel.boundary.title.text().endswith("· epoch 60")
+    assert "epoch 60 ·" in panel.confusion.title.text()
     # the two earlier runs are faded curves at epochs 1-20 and 21-40, the current one 41-60
     faded = [items[0].getData()[0] for items in plots.history]
     assert [(x[0], x[-1]) for x in faded] == [(1, 20), (21, 40)]

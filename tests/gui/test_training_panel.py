@@ -361,9 +361,12 @@ def test_image_datasets_preview_as_a_grid(qtbot, make_panel):
     page = panel.dataset_box.pages["builtin"]
     page.combo.setCurrentIndex(page.combo.findData("digits_images"))
     page.combo.activated.emit(page.combo.currentIndex())
-    qtbot.waitUntil(lambda: panel.dataset_box.preview.kind == "images", timeout=10_000)
+    preview = panel.dataset_box.preview
+    qtbot.waitUntil(lambda: "inputs 1 × 8 × 8" in preview.summary.text(), timeout=10_000)
+    assert preview.kind == "images"
     panel.document.undo_stack.undo()
-    qtbot.waitUntil(lambda: panel.dataset_box.preview.kind == "table", timeout=10_000)
+    qtbot.waitUntil(lambda: "inputs 64 " in preview.summary.text(), timeout=10_000)
+    assert preview.kind == "images"  # the digits as 64 numbers are the same 8 x 8 pictures
 
 
 def test_csv_file_with_column_picker(qtbot, make_panel, tmp_path):
