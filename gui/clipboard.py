@@ -37,7 +37,8 @@ def capture(graph: NetworkGraph, layer_ids: list[str]) -> Fragment:
 
 
 def to_json(fragment: Fragment) -> str:
-    layers = [{"id": layer.layer_id, "type": layer.layer_type, "params": _plain(layer.params),
+    layers = [{"id": layer.layer_id, **({"label": layer.label} if layer.label else {}),
+               "type": layer.layer_type, "params": _plain(layer.params),
                "position": list(layer.pos),
                "weights": {k: v.tolist() for k, v in layer.weights.items()}}
               for layer in fragment.layers]

@@ -31,14 +31,16 @@ class LayerSnapshot:
     params: dict[str, Any]
     pos: tuple[float, float]
     weights: Weights
+    label: str = ""  # the display name, put back with the layer
 
     @classmethod
     def of(cls, graph: NetworkGraph, layer_id: str) -> "LayerSnapshot":
         return cls(layer_id, graph.layer_type(layer_id), graph.params(layer_id),
-                   graph.position(layer_id), graph.weights(layer_id))
+                   graph.position(layer_id), graph.weights(layer_id), graph.label(layer_id))
 
     def restore(self, graph: NetworkGraph) -> None:
-        graph.add_layer(self.layer_id, self.layer_type, self.params, self.pos, self.weights)
+        graph.add_layer(self.layer_id, self.layer_type, self.params, self.pos, self.weights,
+                        label=self.label)
 
 
 class AddLayer(QUndoCommand):
@@ -147,6 +149,22 @@ class Rename(QUndoCommand):
 
     def undo(self) -> None:
         self.graph.rename_layer(self.new, self.old)
+
+
+class SetLabel(QUndoCommand):
+    """The display name shown on a layer's card ("" shows the id again)."""
+
+    def __init__(self, graph: NetworkGraph, layer_id: str, label: str) -> None:
+        super().__init__(f"Name '{layer_id}' “{label}”" if label
+                         else f"Clear the display name of '{layer_id}'")
+        self.graph, self.layer_id = graph, layer_id
+        self.old, self.new = graph.label(layer_id), label
+
+    def redo(self) -> None:
+        self.graph.set_label(self.layer_id, self.new)
+
+    def undo(self) -> None:
+        self.graph.set_label(self.layer_id, self.old)
 
 
 class SetWeights(QUndoCommand):

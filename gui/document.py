@@ -19,7 +19,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from shiboken6 import isValid
 
-from core.graph import GraphError, GraphEvent, NetworkGraph, id_problem, next_id
+from core.graph import (LAYOUT_EVENTS, GraphError, GraphEvent, NetworkGraph, id_problem,
+                        label_problem, next_id)
 from core.layers import get_spec
 from core.network import Network, TrainedState
 from core.settings import DatasetSpec, TrainingSettings
@@ -130,7 +131,7 @@ class Document(QObject):
             self.graph.unsubscribe(self._on_graph_event)
             return
         self.revision += 1
-        revalidate = event.kind != "layer_moved"  # where a card sits never changes the report
+        revalidate = event.kind not in LAYOUT_EVENTS  # where a card sits, what it is called
         if revalidate:  # first, so graph_changed listeners already read the current report (live
             # training weights never reach the graph, so this does not run at the live rate)
             self._report = validate(self.graph, self._network.training.optimizer)
@@ -201,6 +202,17 @@ class Document(QObject):
             raise GraphError(problem)
         self.undo_stack.push(commands.Rename(self.graph, old, new))
 
+    def set_label(self, layer_id: str, label: str) -> None:
+        """The layer's display name (free text; "" shows the id). Raises GraphError (not one
+        line, too long) before anything changes. Nothing a run uses: a run goes on."""
+        label = label.strip()
+        if label == self.graph.label(layer_id):
+            return
+        problem = label_problem(label)
+        if problem:
+            raise GraphError(problem)
+        self.undo_stack.push_layout(commands.SetLabel(self.graph, layer_id, label))
+
     def set_weights(self, layer_id: str, weights: dict[str, np.ndarray] | None,
                     text: str = "") -> None:
         self.undo_stack.push(commands.SetWeights(self.graph, layer_id, weights, text))
@@ -233,7 +245,8 @@ class Document(QObject):
         for layer in fragment.layers:
             pos = _rounded((layer.pos[0] + offset[0], layer.pos[1] + offset[1]))
             macro.add(commands.AddLayer(self.graph, LayerSnapshot(
-                renames[layer.layer_id], layer.layer_type, layer.params, pos, layer.weights)))
+                renames[layer.layer_id], layer.layer_type, layer.params, pos, layer.weights,
+                layer.label)))
         for u, v in fragment.connections:
             macro.add(commands.Connect(self.graph, renames[u], renames[v]))
         self.undo_stack.push(macro)

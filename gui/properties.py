@@ -37,6 +37,11 @@ class LayerPage(QWidget):
                                 "and the compiled PyTorch module.")
         self.id_edit.editingFinished.connect(self._rename)
         self.id_error = _error_label()
+        self.label_edit = QLineEdit(placeholderText="shown on the card instead of the id")
+        self.label_edit.setToolTip("A free name for the card, in any language (spaces and "
+                                   "accents welcome). Files, messages and PyTorch keep the id.")
+        self.label_edit.editingFinished.connect(self._set_label)
+        self.label_error = _error_label()
         self.description = QLabel(wordWrap=True)
         self.description.setStyleSheet(MUTED_STYLE)
         self.form = QFormLayout()
@@ -51,6 +56,8 @@ class LayerPage(QWidget):
         id_form = QFormLayout()
         id_form.addRow("Id", self.id_edit)
         id_form.addRow("", self.id_error)
+        id_form.addRow("Display name", self.label_edit)
+        id_form.addRow("", self.label_error)
         layout.addLayout(id_form)
         layout.addLayout(self.form)
         layout.addWidget(self.problems)
@@ -92,6 +99,8 @@ class LayerPage(QWidget):
             return
         if not self.id_edit.hasFocus():
             self.id_edit.setText(self.layer_id)
+        if not self.label_edit.isModified():  # not while the user is typing (undo: shown)
+            self.label_edit.setText(graph.label(self.layer_id))
         params = self._shown_params()
         for name, editor in self.editors.items():
             if name in params and params[name] != self._shown.get(name, _UNSHOWN):
@@ -138,6 +147,20 @@ class LayerPage(QWidget):
             self.id_error.show()
             return
         self.id_error.hide()
+
+
+    def _set_label(self) -> None:
+        if self.layer_id is None:
+            return
+        try:
+            self.document.set_label(self.layer_id, self.label_edit.text())
+        except GraphError as exc:
+            self.label_error.setText(str(exc))
+            self.label_error.show()
+            return
+        self.label_error.hide()
+        self.label_edit.setModified(False)
+        self.label_edit.setText(self.document.graph.label(self.layer_id))  # as stored: stripped
 
 
 class NetworkPage(QWidget):

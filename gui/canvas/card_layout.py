@@ -1,6 +1,7 @@
 """Geometry of a layer card, computed from its texts so nothing is ever clipped.
 
-Card mode: one rounded box (header with the type, then id, parameter summary, output shape).
+Card mode: one rounded box (header with the type, then the display name and the id under it in
+small muted text — or the id alone —, parameter summary, output shape).
 Neurons mode: the text box on top and, below it, a narrow column holding one circle per neuron
 with the shape under it — so neuron-to-neuron lines run between narrow columns, like a textbook
 figure, instead of across text.
@@ -59,9 +60,13 @@ def wrap_summary(summary: str, max_width: float = SUMMARY_WRAP) -> list[str]:
     return summary.split(" · ")
 
 
-def text_lines(title: str, layer_id: str, summary: str, shape_label: str
+def text_lines(title: str, layer_id: str, summary: str, shape_label: str, label: str = ""
                ) -> list[tuple[str, QFont, str]]:
-    lines = [("title", TITLE_FONT, title), ("id", ID_FONT, layer_id)]
+    """The card's lines, top to bottom. A display name takes the id's place and font; the id
+    stays under it, smaller (the name files, messages and PyTorch use)."""
+    lines = [("title", TITLE_FONT, title)]
+    lines += [("label", ID_FONT, label), ("id", SUMMARY_FONT, f"id {layer_id}")] if label \
+        else [("id", ID_FONT, layer_id)]
     lines += [(f"summary{i}", SUMMARY_FONT, text) for i, text in enumerate(wrap_summary(summary))]
     lines.append(("shape", SHAPE_FONT, shape_label))
     return lines

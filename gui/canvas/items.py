@@ -1,7 +1,8 @@
 """Layer cards and their ports. Items hold a layer id and what to draw, never model data.
 
-A card is sized to its text (no clipping at any zoom): header with the layer type, then the id,
-the key parameters and the inferred output shape. In the neurons view the card also shows one
+A card is sized to its text (no clipping at any zoom): header with the layer type, then the
+display name when the layer has one (with the id under it, smaller), else the id, then the key
+parameters and the inferred output shape. In the neurons view the card also shows one
 circle per neuron between the summary and the shape.
 """
 
@@ -71,6 +72,7 @@ class LayerItem(QGraphicsItem):
         self.title = self.spec.display_name if self.spec else f"{layer_type} (unknown)"
         self.summary = ""
         self.shape_label = "→ ?"
+        self.label = ""  # the display name ("": the id is the card's name)
         self.problems: list[str] = []
         self.neuron_total = 0
         self.biases: np.ndarray | None = None
@@ -89,12 +91,12 @@ class LayerItem(QGraphicsItem):
 
     # ----- display state -----------------------------------------------------------------
     def set_display(self, layer_id: str, summary: str, shape_label: str, problems: list[str],
-                    neuron_total: int) -> None:
+                    neuron_total: int, label: str = "") -> None:
         """Update everything drawn from the model; relayout only when the size may change."""
-        changed = (layer_id, summary, shape_label, neuron_total) != \
-            (self.layer_id, self.summary, self.shape_label, self.neuron_total)
+        changed = (layer_id, summary, shape_label, neuron_total, label) != \
+            (self.layer_id, self.summary, self.shape_label, self.neuron_total, self.label)
         self.layer_id, self.summary, self.shape_label = layer_id, summary, shape_label
-        self.neuron_total = neuron_total
+        self.neuron_total, self.label = neuron_total, label
         self.problems = list(problems)
         if changed:
             self._relayout()
@@ -122,7 +124,8 @@ class LayerItem(QGraphicsItem):
 
     # ----- geometry ----------------------------------------------------------------------
     def _lines(self) -> list[tuple[str, QFont, str]]:
-        return card_layout.text_lines(self.title, self.layer_id, self.summary, self.shape_label)
+        return card_layout.text_lines(self.title, self.layer_id, self.summary, self.shape_label,
+                                      self.label)
 
     def _relayout(self) -> None:
         self.prepareGeometryChange()
@@ -172,7 +175,8 @@ class LayerItem(QGraphicsItem):
         shape_align = Qt.AlignmentFlag.AlignHCenter if self.neuron_total \
             else Qt.AlignmentFlag.AlignLeft
         for key, line_font, text in self._lines():
-            color = {"title": TEXT_ON_COLOR, "id": TEXT_COLOR,
+            color = {"title": TEXT_ON_COLOR, "label": TEXT_COLOR,
+                     "id": MUTED_COLOR if self.label else TEXT_COLOR,
                      "shape": self.color.darker(140)}.get(key, MUTED_COLOR)
             painter.setFont(line_font)
             painter.setPen(color)
@@ -199,7 +203,8 @@ class LayerItem(QGraphicsItem):
                          Qt.AlignmentFlag.AlignCenter, "!")
 
     def _update_tooltip(self) -> None:
-        lines = [f"{self.title} '{self.layer_id}'"]
+        lines = [f"{self.title} “{self.label}” (id '{self.layer_id}')" if self.label
+                 else f"{self.title} '{self.layer_id}'"]
         if self.spec:
             lines.append(self.spec.description)
         if self.problems:

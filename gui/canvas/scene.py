@@ -47,6 +47,7 @@ class NetworkScene(QGraphicsScene):
             "layer_renamed": lambda e: self._rename_layer(e.node, e.other),
             "params_changed": lambda e: self._refresh_layer(e.node),
             "layer_moved": lambda e: self._move_layer(e.node),
+            "label_changed": lambda e: self._refresh_layer(e.node),
             "weights_changed": lambda e: self._refresh_weights(e.node),
             "connection_added": lambda e: self._add_edge(e.node, e.other),
             "connection_removed": lambda e: self._remove_edge(e.node, e.other),
@@ -146,7 +147,7 @@ class NetworkScene(QGraphicsScene):
         shape = report.shapes.get(layer_id)
         return (layer_id, summary, f"→ {shape_text(shape)}" if shape else "→ ?",
                 [p.message for p in report.problems_for(layer_id)],
-                self._neuron_total(layer_id, params))
+                self._neuron_total(layer_id, params), self.document.graph.label(layer_id))
 
     def _refresh_weights(self, layer_id: str) -> None:
         """Cheap path for weights_changed (fires at the live-training rate): pens and fills only."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLabel, Q
                                QRadioButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout,
                                QWidget)
 
+from core.graph import LAYOUT_EVENTS
 from gui.canvas.overlays_inspector import PHASE_COLORS, InspectorOverlay
 from gui.data_access import data_guard, outside_message
 from gui.document import Document
@@ -231,7 +232,9 @@ class InspectorPanel(QWidget):
         self._update_buttons()
         self._debounce.start()
 
-    def _on_graph_changed(self, _event) -> None:
+    def _on_graph_changed(self, event) -> None:
+        if event.kind in LAYOUT_EVENTS:
+            return  # a card moved or got a display name: the traced numbers still hold
         if not self._applying:
             self._optimizer_state = None  # edited, undone, trained: start the optimizer afresh
         self.invalidate()

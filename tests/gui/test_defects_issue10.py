@@ -287,3 +287,48 @@ def test_the_inspector_writes_numbers_the_french_way_and_reads_both(qtbot, local
         assert "(you wrote 0,1)" in box.verdict_label.text()
     finally:
         panel.shutdown()
+
+
+# ----- defect 14: layer names refuse spaces and accents ----------------------------------------
+def test_a_layer_takes_a_free_display_name_shown_on_its_card_and_undoable(window, qtbot,
+                                                                          tmp_path):
+    from PySide6.QtCore import Qt
+
+    from core.fileformat import load_network, save_network
+    from tests.gui.gui_helpers import load, xor_network
+
+    load(window, xor_network())
+    window.scene.select_layers(["h"])
+    page = window.properties.layer_page
+    edit, card = page.label_edit, window.scene.layer_items["h"]
+    graph, stack = window.document.graph, window.document.undo_stack
+    name = "Couche cachée n°1"
+    edit.setFocus()
+    edit.setText(name)  # QTest types ASCII only: the accents are pasted in, Enter is pressed
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert graph.label("h") == name and "h" in graph.layer_ids()  # the id stays a module name
+    texts = [text for _, _, text in card._lines()]
+    assert texts[1:3] == [name, "id h"]  # the name in the id's place, the id under it
+    assert card.size()[0] >= card_text_width(card, name)  # never clipped
+    stack.undo()
+    assert graph.label("h") == "" and edit.text() == ""
+    assert [text for _, _, text in card._lines()][1] == "h"
+    stack.redo()
+    assert graph.label("h") == name and edit.text() == name
+    window.document.remove(["h"])
+    stack.undo()  # a deleted layer comes back with its name
+    assert graph.label("h") == name
+    path = tmp_path / "named.json"
+    save_network(window.document.network, path)
+    assert load_network(path).graph.label("h") == name
+    window.scene.select_layers(["h"])
+    edit.setText("tab\there")
+    edit.editingFinished.emit()
+    assert graph.label("h") == name and page.label_error.isVisible()
+
+
+def card_text_width(card, text: str) -> float:
+    from PySide6.QtGui import QFontMetricsF
+
+    from gui.canvas import card_layout
+    return QFontMetricsF(card_layout.ID_FONT).horizontalAdvance(text)
