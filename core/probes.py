@@ -14,9 +14,10 @@ import torch
 
 from core.datasets import Dataset
 from core.losses import loss_entry
-from core.probes_data import DataPoints
+from core.probes_data import GRID_2D, MAX_GRID_2D, DataPoints
 
-GRID_2D = 60  # 60 x 60 = 3,600 points: one forward pass of well under a millisecond for small nets
+MAP_GRID = GRID_2D  # per-neuron maps are drawn on small tiles: never finer than this
+SURFACE_BUDGET = 0.01  # seconds a picture may take (10% of the worker at 10 Hz); slower: coarser
 GRID_1D = 200
 MAX_POINTS = 2000  # samples drawn under the boundary; more only slow the scatter down
 MAX_CONFUSION_ROWS = 5000
@@ -41,11 +42,12 @@ def raw_inputs(dataset: Dataset, x: np.ndarray) -> np.ndarray:
     return x / dataset.scale_factor + dataset.scale_offset
 
 
-def surface_plan(dataset: Dataset) -> SurfacePlan | None:
-    """2-D inputs get a boundary grid; one input with one regression output gets a curve."""
+def surface_plan(dataset: Dataset, grid: int = GRID_2D) -> SurfacePlan | None:
+    """2-D inputs get a boundary grid of ``grid`` x ``grid`` points (what the view needs, see
+    gui.training.boundary); one input with one regression output gets a curve."""
     shape = tuple(dataset.input_shape)
     if shape == (2,):
-        return _plan_2d(dataset)
+        return _plan_2d(dataset, min(max(int(grid), 2), MAX_GRID_2D))
     if shape == (1,) and dataset.task == "regression" and dataset.output_size == 1:
         return _plan_1d(dataset)
     return None
@@ -61,11 +63,16 @@ def _padded(values: np.ndarray) -> tuple[float, float]:
     return low - pad, high + pad
 
 
-def _plan_2d(dataset: Dataset) -> SurfacePlan:
+def coarser_grid(grid: int) -> int:
+    """The next grid to try when a picture took longer than SURFACE_BUDGET."""
+    return max(GRID_2D, int(grid * 0.7))
+
+
+def _plan_2d(dataset: Dataset, grid: int) -> SurfacePlan:
     raw = _all_raw(dataset)
     (x0, x1), (y0, y1) = _padded(raw[:, 0]), _padded(raw[:, 1])
-    xs = np.linspace(x0, x1, GRID_2D, dtype=np.float32)
-    ys = np.linspace(y0, y1, GRID_2D, dtype=np.float32)
+    xs = np.linspace(x0, x1, grid, dtype=np.float32)
+    ys = np.linspace(y0, y1, grid, dtype=np.float32)
     gx, gy = np.meshgrid(xs, ys)  # row index = y, column index = x
     points = np.stack([gx.ravel(), gy.ravel()], axis=1)
     return SurfacePlan("2d", xs, ys, dataset.scale(points), (x0, x1, y0, y1))
@@ -168,7 +175,9 @@ def _neuron_maps(model, outputs: list, g: int) -> dict[str, np.ndarray]:
             continue
         units = out.shape[1]
         if 1 <= units <= MAX_NEURONS:
-            maps[layer_id] = out.numpy().astype(np.float32).T.reshape(units, g, g)
+            step = -(-g // MAP_GRID)  # a fine boundary grid, subsampled for the small tiles
+            maps[layer_id] = np.ascontiguousarray(
+                out.numpy().astype(np.float32).T.reshape(units, g, g)[:, ::step, ::step])
     return maps
 
 

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+GRID_2D = 60  # 60 x 60 = 3,600 points: one forward pass of well under a millisecond for small nets
+MAX_GRID_2D = 256  # the finest boundary grid a view may ask for (about one point per plot pixel)
+
 
 @dataclass(frozen=True)
 class DataPoints:

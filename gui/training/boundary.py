@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from core.probes_data import GRID_2D, MAX_GRID_2D
 from gui.style import (MUTED_STYLE, PAPER, POINT_COLOR, POINT_HALO, SMALL_MUTED_STYLE, TEXT_COLOR,
                        class_color, class_mixture_rgb, diverging_lut, value_colors)
 from gui.training.messages import RunPrepared, SurfaceUpdate
@@ -67,6 +68,15 @@ class BoundaryView(QWidget):
         layout.addWidget(self.readout)
 
     # ----- data --------------------------------------------------------------------------
+    def grid_size(self) -> int:
+        """Grid points per side the picture needs: one per device pixel of the plot's larger
+        side (a step perceptron's edge is then as straight as a drawn line, not a staircase of
+        5-pixel cells), within core.probes' limits; the worker coarsens it for costly networks."""
+        side = max(self.plot.width(), self.plot.height())
+        if not self.plot.isVisible() or side < self.plot.minimumWidth():
+            side = max(side, self.width(), self.height(), 300)  # not laid out yet: an estimate
+        return int(min(max(side * self.devicePixelRatioF(), GRID_2D), MAX_GRID_2D))
+
     @property
     def kind(self) -> str | None:
         return self._prepared.surface_kind if self._prepared else None

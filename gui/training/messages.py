@@ -53,6 +53,7 @@ class RunRequest:
     weights_interval: float = 0.1  # weight snapshots for the canvas: 10 Hz ...
     big_weights_interval: float = 0.25  # ... 4 Hz above BIG_NETWORK parameters
     surface_interval: float = 0.1  # decision-boundary grids: 10 Hz
+    surface_grid: int = 60  # points per side of the boundary grid: what the view needs
     confusion_interval: float = 0.25  # confusion matrix of the latest epoch: 4 Hz
 
 

@@ -66,6 +66,7 @@ class TrainingPanel(QWidget):
         self.settings_box = SettingsBox(document)
         self.plots = MetricPlots()
         self.boundary = BoundaryView()
+        self.session.surface_grid = self.boundary.grid_size  # the resolution it needs
         self.confusion = ConfusionView()
         self.gallery = SampleGallery()
         self._prepared: RunPrepared | None = None

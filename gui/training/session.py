@@ -97,6 +97,7 @@ class TrainingSession(QObject):
         self._batches_seen = 0
         self._started = 0.0
         self._run_settings = document.network.training  # what the current run trains with
+        self.surface_grid = lambda: 60  # boundary grid points per side; the panel asks its view
         self.speed: float | None = None  # slow motion: epochs/s at most (None: full speed)
         self._handlers = {RunPrepared: self.handle_prepared, ProgressUpdate: self.handle_progress,
                           WeightsUpdate: self.handle_weights, SurfaceUpdate: self.handle_surface,
@@ -150,7 +151,8 @@ class TrainingSession(QObject):
         self._run_ids += 1
         self.info = self._run_info()
         request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), first_step,
-                             epoch_offset=self.info.epoch_offset)
+                             epoch_offset=self.info.epoch_offset,
+                             surface_grid=self.surface_grid())
         self.run = self._start_job(request, RunControl(first_step, self.speed))
         self._run_settings = request.network.training
         self.document.begin_live_weights(self._trained_so_far)
@@ -247,6 +249,7 @@ class TrainingSession(QObject):
         self._run_ids += 1
         self._preview_id = self._run_ids
         request = RunRequest(self._run_ids, self._snapshot(), self._base_dir(), preview=True,
+                             surface_grid=self.surface_grid(),
                              epoch_offset=self.document.network.schedule_offset())
         self._start_job(request, RunControl())
 

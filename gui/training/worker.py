@@ -209,7 +209,7 @@ class TrainingJob:
         size = sum(p.numel() for p in prepared.model.parameters())
         if size > BIG_NETWORK:
             self._weights.interval = self.request.big_weights_interval
-        self._plan = probes.surface_plan(prepared.dataset)
+        self._plan = probes.surface_plan(prepared.dataset, self.request.surface_grid)
         self._plan_gallery(prepared.dataset, network.dataset, probes)
         return self._describe(prepared.dataset, probes)
 
@@ -333,10 +333,13 @@ class TrainingJob:
 
     def _surface_message(self, epoch: int) -> SurfaceUpdate:
         from core import probes
-        trainer = self._trainer
-        values, maps = probes.evaluate_surface(trainer.model, self._plan, trainer.loss_name,
+        trainer, plan, started = self._trainer, self._plan, time.perf_counter()
+        values, maps = probes.evaluate_surface(trainer.model, plan, trainer.loss_name,
                                                trainer.classification)
-        return SurfaceUpdate(self.run_id, epoch, values, self._plan.xs, self._plan.ys, maps)
+        if plan.kind == "2d" and len(plan.xs) > probes.GRID_2D and \
+                time.perf_counter() - started > probes.SURFACE_BUDGET:  # a costly network
+            self._plan = probes.surface_plan(trainer.dataset, probes.coarser_grid(len(plan.xs)))
+        return SurfaceUpdate(self.run_id, epoch, values, plan.xs, plan.ys, maps)
 
     def _confusion_message(self, epoch: int) -> ConfusionUpdate:
         from core import probes

@@ -328,3 +328,34 @@ def test_a_binary_file_is_not_a_network_file(window, monkeypatch, tmp_path):
     assert not window.file_actions.open_path(str(blob), ask=False)
     assert "not a NeuroCanvas network file" in shown[0] and "photo.json" in shown[0]
     assert "UTF-8" not in shown[0]
+
+
+# ----- 12. the boundary is computed at the resolution its view needs ---------------------------
+def test_the_step_perceptrons_boundary_is_as_fine_as_its_view(qtbot, make_panel, monkeypatch):
+    from core import probes
+    from core.probes_data import MAX_GRID_2D
+    monkeypatch.setattr(probes, "SURFACE_BUDGET", 60.0)  # a loaded machine must not coarsen it
+    panel = make_panel("perceptron_and")
+    panel.resize(1280, 520)
+    qtbot.wait(50)
+    wanted = panel.boundary.grid_size()
+    side = max(panel.boundary.plot.width(), panel.boundary.plot.height())
+    assert wanted == min(int(side * panel.boundary.devicePixelRatioF()), MAX_GRID_2D) > 150
+    train_and_wait(qtbot, panel)
+    panel.refresh_views()
+    values = panel.boundary.image_values()
+    assert values.shape == (wanted, wanted)  # was 60 x 60 whatever the view: 7-px steps
+    assert side / values.shape[0] < 2  # pixels per grid point
+    panel.grab().save("/tmp/defect12_boundary.png")
+
+
+def test_a_costly_boundary_grid_is_made_coarser_down_to_the_default(qtbot, make_panel, monkeypatch):
+    from core import probes
+    monkeypatch.setattr(probes, "SURFACE_BUDGET", 0.0)  # every picture is "too slow"
+    panel = make_panel("xor")
+    panel.resize(1280, 520)
+    panel.document.set_training(panel.document.network.training.with_changes(epochs=3000))
+    sizes = set()
+    panel.session.surface_updated.connect(lambda update: sizes.add(len(update.xs)))
+    train_and_wait(qtbot, panel)
+    assert max(sizes) > probes.GRID_2D and min(sizes) == probes.GRID_2D

@@ -181,7 +181,7 @@ def test_decision_boundary_changes_between_epochs_for_xor(qtbot, make_panel):
     qtbot.waitUntil(lambda: panel.boundary.image_values() is not None, timeout=5000)
     qtbot.waitUntil(lambda: panel.boundary.updates >= 1, timeout=5000)
     first = panel.boundary.image_values().copy()
-    assert first.shape == (60, 60) and panel.boundary.image.image is not None
+    assert first.shape[0] == first.shape[1] >= 60 and panel.boundary.image.image is not None
     for _ in range(5):
         panel.step_epoch()
     wait_for_epochs(qtbot, panel, 6)
