@@ -100,6 +100,7 @@ class AnswerBox(QGroupBox):
         for widget in (self.quantity_combo, self.answer_edit, self.check_button):
             widget.setEnabled(enabled)
         self.answer_edit.setPlaceholderText("your value" if enabled else "nothing to check here")
+        self.verdict_label.setVisible(enabled)  # its two reserved lines go to the tensors
         self.verdict_label.clear()
 
     def clear_answer(self) -> None:

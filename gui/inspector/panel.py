@@ -191,6 +191,7 @@ class InspectorPanel(QWidget):
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(box)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.neuron_scroll = scroll
         return scroll
 
     def _fit_neuron_box(self) -> None:
@@ -496,6 +497,8 @@ class InspectorPanel(QWidget):
         lines, quantities, facts = self._formula_content(stage)
         self.formula.setText(localized_numbers("\n".join(lines)))
         self.formula.setVisible(bool(lines))
+        # Nothing to show under the tensors (a Flatten, an Input): they take the room.
+        self.neuron_scroll.setVisible(bool(lines) or not self.neuron_spin.isHidden())
         verdict = self.answer_box.verdict_label.text(), self.answer_box.verdict_label.styleSheet()
         self.answer_box.set_quantities(quantities, facts)
         if keep_verdict:
