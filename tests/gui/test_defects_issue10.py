@@ -332,3 +332,20 @@ def card_text_width(card, text: str) -> float:
 
     from gui.canvas import card_layout
     return QFontMetricsF(card_layout.ID_FONT).horizontalAdvance(text)
+
+
+def test_naming_a_layer_during_a_run_lets_the_run_go_on(qtbot):
+    """A display name changes nothing a run uses: the run is not stopped for it."""
+    from tests.gui.test_edits_during_training import start_digits_run
+
+    document, panel = start_digits_run(qtbot)
+    try:
+        document.set_label("hidden_2", "Deuxième couche")
+        assert panel.session.active
+        with qtbot.waitSignal(panel.session.training_finished, timeout=60000) as finished:
+            panel.session.stop()
+        assert document.graph.label("hidden_2") == "Deuxième couche"
+        # stopped by the user, not "training stopped for your edit"
+        assert "edit" not in str(getattr(finished.args[0], "message", "")).lower()
+    finally:
+        panel.shutdown()
