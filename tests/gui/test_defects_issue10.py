@@ -349,3 +349,22 @@ def test_naming_a_layer_during_a_run_lets_the_run_go_on(qtbot):
         assert "edit" not in str(getattr(finished.args[0], "message", "")).lower()
     finally:
         panel.shutdown()
+
+
+def test_the_wheel_over_an_unfocused_settings_field_scrolls_instead_of_editing(qtbot):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    panel, area = squeezed_settings(qtbot)
+    box = panel.settings_box
+    box.commit("optimizer", "sgd")
+    spin = box.widgets["epochs"]
+    assert not spin.hasFocus()
+    before = panel.document.network.training.epochs
+    centre = QPointF(spin.rect().center())
+    event = QWheelEvent(centre, QPointF(spin.mapToGlobal(centre.toPoint())), QPoint(),
+                        QPoint(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(spin, event)
+    assert panel.document.network.training.epochs == before
