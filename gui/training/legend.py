@@ -55,6 +55,7 @@ class RunLegend(QWidget):
         self.runs_label.setWordWrap(True)
         self.runs_label.setStyleSheet(SMALL_MUTED_STYLE)
         self.runs: list[tuple[str, str]] = []
+        self._current: tuple[bool, bool] | None = None
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.current, 1)
@@ -72,6 +73,9 @@ class RunLegend(QWidget):
         return self.toggle.isChecked()
 
     def set_current(self, validation: bool, batches: bool) -> None:
+        if self._current == (validation, batches):
+            return  # called at every refresh of the batch curve
+        self._current = (validation, batches)
         parts = [f"{swatch(TRAIN_COLOR)} train"]
         if validation:
             parts.append(f"{swatch(VALIDATION_COLOR)} validation")

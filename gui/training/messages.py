@@ -55,6 +55,7 @@ class RunRequest:
     surface_interval: float = 0.1  # decision-boundary grids: 10 Hz
     surface_grid: int = 60  # points per side of the boundary grid: what the view needs
     confusion_interval: float = 0.25  # confusion matrix of the latest epoch: 4 Hz
+    gallery_interval: float = 1.0  # image samples' answers (a second forward pass): 1 Hz
 
 
 @dataclass(frozen=True)

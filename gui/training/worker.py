@@ -170,6 +170,7 @@ class TrainingJob:
         self._weights = _Throttle(request.weights_interval)
         self._surface = _Throttle(request.surface_interval)
         self._confusion = _Throttle(request.confusion_interval)
+        self._gallery = _Throttle(request.gallery_interval)
         self._trainer = None
         self._pacer = None
         self._plan = None
@@ -310,7 +311,7 @@ class TrainingJob:
         if self._confusion_due and (force or self._confusion.due(now)):
             self._confusion_due = False
             out.append(self._confusion_message(self._epochs_run()))
-            if self._gallery_shape is not None:
+            if self._gallery_shape is not None and (force or self._gallery.due(now)):
                 out.append(self._gallery_message(self._epochs_run()))
         if force or self._weights.due(now):
             out.append(self._weights_message())
