@@ -170,6 +170,7 @@ def test_divergence_on_the_last_update_restores_the_pre_run_weights(qtbot):
         **{**network.training.__dict__, "learning_rate": 1e6, "epochs": 3})
     document = Document(network, None)
     before = copy.deepcopy(document.graph.weights("line"))
+    steps = document.undo_stack.count()
     panel = TrainingPanel(document)
     qtbot.addWidget(panel)
     try:
@@ -178,5 +179,7 @@ def test_divergence_on_the_last_update_restores_the_pre_run_weights(qtbot):
         outcome = blocker.args[0]
         assert outcome.ended.reason == "diverged" and "after its last update" in outcome.message
         np.testing.assert_array_equal(document.graph.weights("line")["weight"], before["weight"])
+        assert document.undo_stack.count() == steps  # no "Train 3 epochs" step was committed
+        assert document.network.trained.epochs == 0  # nor its epochs counted
     finally:
         panel.shutdown()

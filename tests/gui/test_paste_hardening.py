@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 
 import numpy as np
 import pytest
@@ -152,7 +153,12 @@ def _put(data, keys, value) -> None:
         pass
 
 
-@settings(max_examples=300, deadline=None,
+# 300 texts in the suite (a few seconds); a larger run by hand, e.g. 1,000 or 5,000:
+#   NEUROCANVAS_PASTE_FUZZ=1000 pytest tests/gui/test_paste_hardening.py -k fuzzed
+FUZZ_EXAMPLES = int(os.environ.get("NEUROCANVAS_PASTE_FUZZ", "300"))
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=fuzzed_texts())
 def test_fuzzed_clipboard_never_breaks_paste_undo_or_autosave(window, text):
@@ -170,10 +176,19 @@ def test_fuzzed_clipboard_never_breaks_paste_undo_or_autosave(window, text):
             assert snapshot(doc.graph) == after
         else:
             assert after == before
-        window.autosaver.autosave_now()
+        # a fresh autosave of this very state: an older file must not stand in for a failed one
+        window.autosaver.json_path.unlink(missing_ok=True)
+        notes = []
+        window.autosaver.message_posted.connect(notes.append)
+        try:
+            written = window.autosaver.autosave_now()
+        finally:
+            window.autosaver.message_posted.disconnect(notes.append)
     assert not exceptions, exceptions
+    assert written and not [n for n in notes if n.startswith("Autosave failed")], notes
     saved = loads_network(window.autosaver.json_path.read_text(encoding="utf-8"))
-    assert saved.graph.position("h") == (260.0, 10.0)
+    assert saved.graph.position("h") == (260.0, 10.0)  # the earlier good edit survives
+    assert sorted(saved.graph.layer_ids()) == sorted(doc.graph.layer_ids())  # and every layer
 
 
 def test_copy_then_paste_round_trips_through_the_checks(window):
