@@ -228,3 +228,36 @@ def test_the_next_save_cleans_what_a_killed_save_left(tmp_path):
 
 def test_cleaning_a_missing_folder_is_quiet(tmp_path):
     assert clean_stale_temp_files(tmp_path / "gone") == []
+
+
+# ----- docs/file-format.md "Limits" states the numbers the code checks -----------------------------
+def test_the_documented_limits_are_the_codes_numbers():
+    from core import lessons
+    from core.datasets import MAX_DATA_BYTES
+    from core.datasets.tabular import MAX_CLASSES
+    from core.fileformat import MAX_CONNECTIONS, MAX_FILE_BYTES, MAX_LAYERS
+    from core.validation_rules import MAX_PARAMETERS, MAX_VALUES_PER_SAMPLE
+
+    docs = (ROOT / "docs" / "file-format.md").read_text(encoding="utf-8")
+    limits = docs[docs.index("## Limits"):]
+    rows = {line.split("|")[1].strip(" *"): line for line in limits.splitlines()
+            if line.startswith("| ")}
+    expected = {
+        "a network file": [f"{MAX_FILE_BYTES // 1_000_000} MB ({MAX_FILE_BYTES:,} bytes)"],
+        "layers, connections": [f"{MAX_LAYERS:,} layers", f"{MAX_CONNECTIONS:,} connections"],
+        "a network's size": [f"{MAX_PARAMETERS:,} parameters",
+                             f"{MAX_VALUES_PER_SAMPLE:,} output values per sample"],
+        "a dataset": [f"{MAX_DATA_BYTES // 1_000_000:,} MB"],
+        "classes": [f"{MAX_CLASSES:,} different labels"],
+        "lesson text": [f"first {lessons.MAX_TEXT_CHARS:,} visible characters",
+                        f"longer than {lessons.LONG_WORD} letters",
+                        f"cut at {lessons.MAX_TITLE_CHARS} characters"],
+        "lesson images": [f"{lessons.MAX_IMAGE_BYTES // 1_000_000} MB "
+                          f"({lessons.MAX_IMAGE_BYTES:,} bytes)",
+                          f"{lessons.MAX_EMBEDDED_CHARS:,} characters in all"],
+    }
+    for row, numbers in expected.items():
+        assert row in rows, f"no '{row}' row in the Limits table"
+        for number in numbers:
+            assert number in rows[row], (row, number)
+    assert _files.STALE_AFTER_SECONDS == 60 and "older than a minute" in " ".join(limits.split())
