@@ -126,7 +126,9 @@ class WeightsEditor(QWidget):
             item = QTableWidgetItem()
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, column, item)
-        item.setText("" if value is None else f"{value:.6g}")
+        # the locale's decimal point, as every number field (typing takes '.' and ',' alike)
+        item.setText("" if value is None else
+                     f"{value:.6g}".replace(".", self.table.locale().decimalPoint()))
         item.setBackground(BIAS_ROW_COLOR if row == self._shape[0] else PAPER)
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:

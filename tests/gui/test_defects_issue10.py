@@ -368,3 +368,19 @@ def test_the_wheel_over_an_unfocused_settings_field_scrolls_instead_of_editing(q
                         Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(spin, event)
     assert panel.document.network.training.epochs == before
+
+
+def test_the_weights_table_writes_the_french_decimal_comma(make_window, locale_of):
+    from PySide6.QtCore import QLocale
+
+    from tests.gui.gui_helpers import load, xor_network
+
+    locale_of(QLocale.Language.French, QLocale.Country.France)
+    window = make_window()
+    load(window, xor_network())
+    window.document.set_weights("h", {"weight": np.full((2, 2), 0.5), "bias": np.zeros(2)})
+    window.scene.select_layers(["h"])
+    table = window.properties.layer_page.weights.table
+    assert table.item(0, 0).text() == "0,5"
+    table.item(1, 1).setText("0.25")  # typed with a point: read all the same
+    assert window.document.graph.weights("h")["weight"][1, 1] == 0.25
