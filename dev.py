@@ -15,6 +15,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -49,11 +50,24 @@ def ensure_environment() -> Path:
         venv.EnvBuilder(with_pip=True).create(VENV)
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text() != wanted:
-        print("Installing NeuroCanvas and its dependencies into .venv ...", flush=True)
-        subprocess.check_call([str(venv_python()), "-m", "pip", "install", "--quiet",
-                               "--disable-pip-version-check", "-e", f"{ROOT}[test]"])
+        print("Installing NeuroCanvas and its dependencies into .venv (the first time this "
+              "downloads PyTorch and Qt and takes a few minutes; pip's progress follows) ...",
+              flush=True)
+        started = time.monotonic()
+        subprocess.check_call(install_command(sys.stdout.isatty()))
+        print(f"Installed in {time.monotonic() - started:.0f} s.", flush=True)
         STAMP.write_text(wanted)
     return venv_python()
+
+
+def install_command(interactive: bool) -> list[str]:
+    """pip install of the project with its test extra, its output shown as it goes (a silent
+    minute looks like a hang). In a terminal pip draws its progress bars; elsewhere (CI, a log
+    file) it writes one line per package, without the bars' carriage-return redraws."""
+    command = [str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check"]
+    if not interactive:
+        command += ["--progress-bar", "off"]
+    return command + ["-e", f"{ROOT}[test]"]
 
 
 def main(argv: list[str]) -> int:
