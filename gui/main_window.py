@@ -23,7 +23,7 @@ from gui.edit_actions import EditActions
 from gui.file_actions import EXAMPLES_DIR, FileActions
 from gui.palette import LayerPalette
 from gui.preload import BackgroundImporter
-from gui.presentation import InterfaceScale
+from gui.presentation import FIT_CHECK_MS, InterfaceScale
 from gui.problems import ProblemsPanel
 from gui.properties import PropertiesPanel
 from gui.screen_fit import apply_fit_rules, fit_window, keep_on_screen
@@ -32,6 +32,7 @@ from gui.style import ERROR_COLOR, MUTED_STYLE, VALID_COLOR
 
 APP_NAME = "NeuroCanvas"
 STATUS_MESSAGE_MS = 6000
+TORCH_TEXTS = {"loading": "Loading PyTorch…", "ready": "PyTorch ready", "failed": "PyTorch failed to load"}
 LAYOUT_VERSION = 2  # bump when the set of docks changes: an older saved layout is then ignored
 
 
@@ -53,6 +54,8 @@ class MainWindow(QMainWindow):
         self.edit_actions = EditActions(self, self.document, self.scene, self.view)
         self._build_docks()
         self.workspaces = Workspaces(self)
+        self.workspaces.workspace_changed.connect(  # another arrangement may not fit the scale
+            lambda _: QTimer.singleShot(FIT_CHECK_MS, self.interface_scale.keep_fitting))
         self.action_map = build_actions(self)
         self.edit_actions.actions = self.action_map
         build_menus(self, self.action_map)
@@ -153,6 +156,10 @@ class MainWindow(QMainWindow):
         self.torch_label = QLabel("")
         self.torch_label.setObjectName("torch_status")
         self.torch_label.setStyleSheet(MUTED_STYLE + " padding: 0 6px;")
+        # As wide as its longest text from the start: while PyTorch loads in its thread the GUI
+        # thread gets little time, and the status bar's relayout came seconds late (18 px wide).
+        widest = max(self.torch_label.fontMetrics().horizontalAdvance(t) for t in TORCH_TEXTS.values())
+        self.torch_label.setMinimumWidth(widest + 14)
         bar.addPermanentWidget(self.validation_label)
         bar.addPermanentWidget(self.torch_label)
 
@@ -234,13 +241,13 @@ class MainWindow(QMainWindow):
 
     def start_background_imports(self) -> None:
         """After the first paint: import PyTorch in a thread so training starts quickly later."""
-        self.torch_label.setText("Loading PyTorch…")
+        self.torch_label.setText(TORCH_TEXTS["loading"])
         self._importer = BackgroundImporter("torch", self)
         self._importer.finished.connect(self._on_torch_loaded)
         self._importer.start()
 
     def _on_torch_loaded(self, error: str) -> None:
-        self.torch_label.setText("PyTorch ready" if not error else "PyTorch failed to load")
+        self.torch_label.setText(TORCH_TEXTS["failed" if error else "ready"])
         self.torch_label.setToolTip(error)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

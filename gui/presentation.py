@@ -7,7 +7,12 @@ one number in gui/style.py; this module applies it to what already exists on scr
 * the application font (every widget without a font of its own follows it);
 * point sizes written in widgets' style sheets (small hints, formulas);
 * the plots: titles, axis labels and tick fonts, and the width of every curve's pen;
-* the canvas: its zoom (cards are drawn in scene units, so zooming scales their text and lines).
+* the canvas: its fit zoom limit, then a fit (cards are drawn in scene units, so zooming scales
+  their text and lines as far as the canvas has room; the network stays whole in view).
+
+The window never becomes larger than its screen for it: when the docks of the current workspace
+cannot fit at the new scale (Build at 150 % needs 1439 px, wider than a 1280×720 projector), the
+scale steps back down to the largest that fits, and the status bar says so.
 
 It is remembered between sessions in the window's QSettings (``view/ui_scale``, and the scale
 presentation mode returns to, ``view/presentation_scale``).
@@ -17,11 +22,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gui import style
+from gui import screen_fit
+from gui.screen_fit import apply_fit_rules
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -32,6 +39,7 @@ BASE_SHEET = "_base_style_sheet"  # dynamic property: a widget's style sheet at 
 BASE_PEN = "_nc_base_pen_width"  # attribute on a pyqtgraph item: its pen width at scale 1
 BIGGER_KEYS = ("Ctrl+Shift+=", "Ctrl+Shift++")  # "+" is Shift+= on most keyboards
 SMALLER_KEYS = ("Ctrl+Shift+-", "Ctrl+Shift+_")
+FIT_CHECK_MS = 50  # after the widgets have taken the new font (a posted event) and relaid out
 
 
 class InterfaceScale(QObject):
@@ -88,7 +96,23 @@ class InterfaceScale(QObject):
         self.presentation_action.setChecked(new > style.UI_SCALE_DEFAULT)
         self.presentation_action.blockSignals(False)
         self.scale_changed.emit(new)
+        if self.window.isVisible():
+            QTimer.singleShot(FIT_CHECK_MS, self.keep_fitting)
         return new
+
+    def keep_fitting(self) -> None:
+        """Step the scale down while the window's minimum size is larger than its screen."""
+        area = screen_fit.available_geometry(self.window)
+        need = self.window.minimumSizeHint()
+        fits = need.width() <= area.width() and need.height() <= area.height()
+        if fits or style.ui_scale() <= style.UI_SCALE_DEFAULT:
+            screen_fit.keep_on_screen(self.window)
+            return
+        scale = self.set_scale(max(style.UI_SCALE_DEFAULT, style.ui_scale() - style.UI_SCALE_STEP))
+        show = getattr(self.window, "show_message", None)
+        if callable(show):
+            show(f"Interface at {scale:.0%}: larger would not fit this "
+                 f"{area.width()}×{area.height()} screen.")
 
     def _on_presentation_toggled(self, on: bool) -> None:
         if not on:
@@ -105,8 +129,10 @@ class InterfaceScale(QObject):
             app.setFont(style.at_interface_scale(app.font(), self._base_points))
         scale_style_sheets(self.window, new)
         scale_plots(self.window, new)
-        if old > 0 and abs(new - old) > 1e-9:
-            self.window.view.scale(new / old, new / old)
+        apply_fit_rules(self.window)  # widths measured in the new font
+        view = getattr(self.window, "view", None)  # None while the window is being built
+        if view is not None and abs(new - old) > 1e-9:
+            view.fit_to_view()  # as large as the canvas allows, up to the scaled zoom limit
 
 
 def scale_style_sheets(root: QWidget, scale: float) -> None:

@@ -87,14 +87,15 @@ def no_elided_tabs(root: QWidget) -> None:
 
 def vertical_scrolling_only(root: QWidget) -> None:
     """Scroll areas under ``root`` never scroll sideways: each is at least as wide as what it
-    holds needs (plus room for the vertical scroll bar), so its dock grows to show it."""
+    holds would like (its size hint: combo boxes show their whole choice), plus room for the
+    vertical scroll bar, so its dock grows to show it."""
     scroll_bar = root.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
     for area in root.findChildren(QScrollArea):
         content = area.widget()
         if content is None or not area.widgetResizable():
             continue
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        need = content.minimumSizeHint().width() + scroll_bar + 2 * area.frameWidth()
+        need = content.sizeHint().width() + scroll_bar + 2 * area.frameWidth()
         area.setMinimumWidth(max(_own_minimum_width(area), need))
 
 

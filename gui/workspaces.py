@@ -8,9 +8,10 @@ View ▸ Workspace, Ctrl+1/2/3):
 * **Build** — layers palette on the left, properties and lesson on the right (full height),
   problems under the canvas; the training panel is put away, and starting a run from Build (or
   Inspect) switches to Train, where its live views are;
-* **Train** — the network on top, beside its lesson (palette and inspector put away); the training panel spans the whole width
-  below, tall enough for the decision boundary to be at least 300 px at 1280×720 (plots and
-  boundary side by side, as TensorFlow Playground puts the output beside the network);
+* **Train** — the network on top, beside its lesson (palette and inspector put away); the
+  training panel spans the whole width below, tall enough for a decision boundary of at least
+  300 px at 1280×720, with its output beside the controls and curves (as TensorFlow Playground
+  puts the output beside the network);
 * **Inspect** — the inspector on the right at full height, wide enough for its formulas, next to
   the canvas it highlights.
 
@@ -25,6 +26,8 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QToolButton, QWidget
+
+from gui.style import ui_scale
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -41,7 +44,8 @@ SHORTCUTS = {"build": "Ctrl+1", "train": "Ctrl+2", "inspect": "Ctrl+3"}
 SETTINGS_KEY = "window/workspace"
 # Shares of the window: chosen at 1280×720 so that Train gives the boundary >= 300 px and the
 # canvas keeps room for a network's cards; larger screens keep the proportions.
-TRAIN_PANEL_SHARE = 0.71  # of the height
+TRAIN_PANEL_SHARE = 0.71  # of the height, at most
+TRAIN_PANEL_HEIGHT = 520  # px at the desktop scale: a boundary of >= 300 px under the controls
 SIDE_SHARE = {"build": 0.27, "train": 0.27, "inspect": 0.42}  # right dock, of the width
 PALETTE_SHARE = 0.15  # Build's palette, of the width (it is never narrower than its names)
 BUILD_BOTTOM_SHARE = 0.2
@@ -126,6 +130,14 @@ def _place(window, dock: QDockWidget, area: Area) -> None:
     dock.show()
 
 
+def _put_away(window, dock: QDockWidget, area: Area) -> None:
+    """Hidden, but docked in its usual area: a saved layout then records it as hidden (a dock
+    left out of the layout would come back where it was first docked, and visible)."""
+    dock.setFloating(False)
+    window.addDockWidget(area, dock)
+    dock.hide()
+
+
 def _tab(window, first: QDockWidget, *others: QDockWidget) -> None:
     for dock in others:
         dock.setFloating(False)
@@ -154,8 +166,8 @@ def arrange_build(window, docks: dict[str, QDockWidget]) -> None:
     _place(window, docks["Layers"], Area.LeftDockWidgetArea)
     _place(window, docks["Properties"], Area.RightDockWidgetArea)
     _tab(window, docks["Properties"], docks["Inspector"])
-    docks["Training"].hide()
     _place(window, docks["Problems"], Area.BottomDockWidgetArea)
+    _put_away(window, docks["Training"], Area.BottomDockWidgetArea)
     docks["Properties"].raise_()
     window.resizeDocks([docks["Layers"], docks["Properties"]],
                        [_width(window, PALETTE_SHARE), _width(window, SIDE_SHARE["build"])],
@@ -166,26 +178,26 @@ def arrange_build(window, docks: dict[str, QDockWidget]) -> None:
 
 def arrange_train(window, docks: dict[str, QDockWidget]) -> None:
     _sides_full_height(window, False)
-    docks["Layers"].hide()
-    docks["Inspector"].hide()  # its tables need the full height: they have Inspect for that
+    _put_away(window, docks["Layers"], Area.LeftDockWidgetArea)
     _place(window, docks["Properties"], Area.RightDockWidgetArea)
+    _put_away(window, docks["Inspector"], Area.RightDockWidgetArea)  # it needs the full height
     _place(window, docks["Training"], Area.BottomDockWidgetArea)
     _tab(window, docks["Training"], docks["Problems"])
     docks["Properties"].raise_()
     docks["Training"].raise_()
     window.resizeDocks([docks["Properties"]], [_width(window, SIDE_SHARE["train"])],
                        Qt.Orientation.Horizontal)
-    window.resizeDocks([docks["Training"]], [_height(window, TRAIN_PANEL_SHARE)],
-                       Qt.Orientation.Vertical)
+    height = min(_height(window, TRAIN_PANEL_SHARE), int(TRAIN_PANEL_HEIGHT * ui_scale()))
+    window.resizeDocks([docks["Training"]], [height], Qt.Orientation.Vertical)
 
 
 def arrange_inspect(window, docks: dict[str, QDockWidget]) -> None:
     _sides_full_height(window, True)
-    docks["Layers"].hide()
-    docks["Training"].hide()
+    _put_away(window, docks["Layers"], Area.LeftDockWidgetArea)
     _place(window, docks["Inspector"], Area.RightDockWidgetArea)
     _tab(window, docks["Inspector"], docks["Properties"])
     _place(window, docks["Problems"], Area.BottomDockWidgetArea)
+    _put_away(window, docks["Training"], Area.BottomDockWidgetArea)
     docks["Inspector"].raise_()
     window.resizeDocks([docks["Inspector"]], [_width(window, SIDE_SHARE["inspect"])],
                        Qt.Orientation.Horizontal)

@@ -18,6 +18,7 @@ from gui.canvas.edges import EdgeItem
 from gui.canvas.interactions import ConnectionDrag, Panner, port_near
 from gui.canvas.items import LayerItem
 from gui.canvas.scene import NetworkScene
+from gui.style import ui_scale
 from gui.document import Document
 
 LAYER_MIME = "application/x-neurocanvas-layer"
@@ -85,8 +86,9 @@ class CanvasView(QGraphicsView):
         if rect.isNull():
             return
         self.fitInView(rect.adjusted(-50, -50, 50, 50), Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom > FIT_MAX_ZOOM or self.zoom < MIN_ZOOM:
-            level = min(max(self.zoom, MIN_ZOOM), FIT_MAX_ZOOM)
+        most = FIT_MAX_ZOOM * ui_scale()  # presentation mode: cards as large as the text around
+        if self.zoom > most or self.zoom < MIN_ZOOM:
+            level = min(max(self.zoom, MIN_ZOOM), most)
             self.resetTransform()
             self.scale(level, level)
             self.centerOn(rect.center())

@@ -120,7 +120,7 @@ class TrainingPanel(QWidget):
         self.views.addWidget(runs)
         self.views.addWidget(self.output_tabs)
         self.views.setStretchFactor(0, 1)
-        self.views.setStretchFactor(1, 0)
+        self.views.setStretchFactor(1, 1)  # a larger screen widens the boundary too
         self.views.setSizes([560, 390])  # the boundary is square: about as wide as it is high
         right = QWidget()
         column = QVBoxLayout(right)
