@@ -2,9 +2,9 @@
 
 An `Activation` holds everything the program knows about one function, in the manner of
 TensorFlow Playground's ``{output, der}`` objects: its name in files, the symbol formulas use, the
-layer type that applies it alone (and that layer's palette text and parameters), the torch module,
-the derivative as a function and as the text the inspector writes, and what kind of values it
-produces (the validator's loss rules read that). The layer catalogue, the compiler, the validator,
+layer type that applies it alone (and that layer's palette text, icon glyph and parameters), the
+torch module, the derivative as a function and as the text the inspector writes, and what kind of
+values it produces (the validator's loss rules read that). The layer catalogue, the compiler, the validator,
 the inspector and "Check my answer" all read these entries, so adding an activation is adding one
 entry here (see docs/extending.md); an unknown name raises `UnknownActivation`.
 
@@ -52,6 +52,7 @@ class Activation:
     kinks: tuple[float, ...] = ()  # where the derivative jumps (not differentiable there)
     slips: Slips = field(default=lambda z: [])  # wrong values of a worth a specific hint
     layer_params: tuple[ParamSpec, ...] = ()  # parameters of the standalone layer
+    glyph: str = ""  # one character on the layer's palette icon ("": the Activations category's)
 
 
 ACTIVATIONS: Registry[Activation] = Registry(UnknownActivation)
@@ -145,22 +146,22 @@ ACTIVATIONS.add(Activation(
     lambda z, a, alpha, row, unit: f"a = H({fmt(z)}) = {fmt(a)}   (step: H(z) = 1 if z ≥ 0, else 0)",
     lambda z, a, alpha: 0.0,
     lambda z, a, alpha: "H'(z) (a step is flat: no gradient flows through it)",
-    "H'(z)", output="binary", has_gradient=False, kinks=(0.0,)))
+    "H'(z)", output="binary", has_gradient=False, kinks=(0.0,), glyph="⌐"))
 ACTIVATIONS.add(Activation(
     "sigmoid", "σ", "Sigmoid", "Squashes to (0, 1): σ(z) = 1 / (1 + e^−z).",
     _torch("Sigmoid"), _applied("σ"), lambda z, a, alpha: a * (1 - a),
     lambda z, a, alpha: f"σ'(z) = a(1 − a) = {fmt(a)}×(1 − {fmt(a)})", "σ'(z)",
-    output="probability",
+    output="probability", glyph="σ",
     slips=lambda z: [(1 / (1 + math.exp(min(z, 700.0))), "Check the sign in σ(z) = 1 / (1 + e^−z).")]))
 ACTIVATIONS.add(Activation(
     "tanh", "tanh", "Tanh", "Squashes to (−1, 1): tanh(z).",
     _torch("Tanh"), _applied("tanh"), lambda z, a, alpha: 1 - a * a,
-    lambda z, a, alpha: f"tanh'(z) = 1 − a² = 1 − {factor(a)}²", "tanh'(z)"))
+    lambda z, a, alpha: f"tanh'(z) = 1 − a² = 1 − {factor(a)}²", "tanh'(z)", glyph="τ"))
 ACTIVATIONS.add(Activation(
     "relu", "ReLU", "ReLU", "Keeps positives, zeroes negatives: max(0, z).",
     _torch("ReLU"), lambda z, a, alpha, row, unit: f"a = ReLU(z) = max(0, {fmt(z)}) = {fmt(a)}",
     lambda z, a, alpha: 1.0 if z > 0 else 0.0, lambda z, a, alpha: "ReLU'(z) = (1 if z > 0 else 0)",
-    "ReLU'(z)", kinks=(0.0,)))
+    "ReLU'(z)", kinks=(0.0,), glyph="⌟"))
 ACTIVATIONS.add(Activation(
     "leaky_relu", "LeakyReLU", "LeakyReLU", "Like ReLU but lets a small slope through for negatives.",
     lambda slope: _torch("LeakyReLU", slope)(slope), _leaky_line("LeakyReLU"),
@@ -186,4 +187,4 @@ ACTIVATIONS.add(Activation(
     "softmax", "softmax", "Softmax", "Turns scores into probabilities that sum to 1.",
     _module("Softmax"), _softmax_line, None,
     lambda z, a, alpha: "softmax couples the units: δ = a·(∂L/∂a − Σₖ aₖ·∂L/∂aₖ)",
-    "softmax'(z)", output="distribution"))
+    "softmax'(z)", output="distribution", glyph="%"))

@@ -11,6 +11,7 @@ from functools import lru_cache
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from core.activations import for_layer_type
 from core.layers import LayerSpec
 from gui.style import CATEGORY_GLYPHS, TEXT_ON_COLOR, TYPE_GLYPHS, category_color, font
 
@@ -19,8 +20,14 @@ ICON_SIZE = 32
 
 @lru_cache(maxsize=None)
 def layer_icon(type_name: str, category: str) -> QIcon:
-    glyph = TYPE_GLYPHS.get(type_name) or CATEGORY_GLYPHS.get(category, "?")
-    return QIcon(_glyph_pixmap(glyph, category_color(category)))
+    return QIcon(_glyph_pixmap(layer_glyph(type_name, category), category_color(category)))
+
+
+def layer_glyph(type_name: str, category: str) -> str:
+    """The character on a layer's icon: an activation layer's from its registry entry."""
+    entry = for_layer_type(type_name)
+    own = entry.glyph if entry is not None else TYPE_GLYPHS.get(type_name)
+    return own or CATEGORY_GLYPHS.get(category, "?")
 
 
 def spec_icon(spec: LayerSpec) -> QIcon:

@@ -28,8 +28,8 @@ UNKNOWN_COLOR = "#757575"
 # A glyph per layer type for palette icons (category glyph as fallback).
 CATEGORY_GLYPHS = {"Inputs": "▶", "Core": "Σ", "Activations": "ƒ", "Convolution": "▦",
                    "Recurrent": "↻", "Merge": "+", "Output": "◎"}
-TYPE_GLYPHS = {"Dense": "Σ", "Dropout": "⋰", "BatchNorm": "μ", "Flatten": "≡", "Step": "⌐",
-               "Sigmoid": "σ", "Tanh": "τ", "ReLU": "⌟", "Softmax": "%", "Conv2d": "▦",
+# Activation layers take theirs from their core.activations entry (``glyph``).
+TYPE_GLYPHS = {"Dense": "Σ", "Dropout": "⋰", "BatchNorm": "μ", "Flatten": "≡", "Conv2d": "▦",
                "MaxPool2d": "▴", "AvgPool2d": "≈", "SimpleRNN": "↻", "LSTM": "L", "GRU": "G",
                "Add": "+", "Concatenate": "⧺", "Input": "▶", "Output": "◎"}
 

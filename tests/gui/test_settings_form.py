@@ -9,6 +9,8 @@ titles for the two entries added by docs/extending.md: SiLU and AdamW.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QValidator
@@ -19,8 +21,11 @@ from core.activations import ACTIVATIONS, activation
 from core.network import Network
 from core.optimizers import OPTIMIZERS, SCHEDULES, optimizer_entry, schedule_entry
 from core.settings import SEED_MAX, TRAINING_PARAMS, shown_settings, training_param
+from core.layers import get_spec
 from gui.document import Document
+from gui.icons import ICON_SIZE, _glyph_pixmap, layer_icon, spec_icon
 from gui.palette import TYPE_ROLE, LayerPalette
+from gui.style import CATEGORY_GLYPHS, category_color
 from gui.training.settings_box import SettingsBox
 
 SPECS = {spec.name: spec for spec in TRAINING_PARAMS}
@@ -203,3 +208,25 @@ def test_silu_is_in_the_palette_with_its_registry_text(qtbot):
         [e.layer_type for e in ACTIVATIONS]
     palette.search.setText("swish")  # found by its description too
     assert not item.isHidden() and not group.isHidden()
+
+
+def icon_image(icon):
+    return icon.pixmap(ICON_SIZE, ICON_SIZE).toImage()
+
+
+def test_each_activation_icon_draws_its_entrys_glyph(qtbot, monkeypatch):
+    palette = LayerPalette()
+    qtbot.addWidget(palette)
+    colour = category_color("Activations")
+    for entry in ACTIVATIONS:
+        item = palette.tree.item_for(entry.layer_type)
+        expected = _glyph_pixmap(entry.glyph or CATEGORY_GLYPHS["Activations"], colour).toImage()
+        assert icon_image(item.icon(0)) == expected, entry.name
+    assert activation("sigmoid").glyph == "σ" and activation("silu").glyph == ""
+    # a new glyph in the entry is the icon's glyph: nothing else to edit
+    layer_icon.cache_clear()
+    monkeypatch.setitem(ACTIVATIONS._entries, "silu", replace(activation("silu"), glyph="S"))
+    try:
+        assert icon_image(spec_icon(get_spec("SiLU"))) == _glyph_pixmap("S", colour).toImage()
+    finally:
+        layer_icon.cache_clear()
