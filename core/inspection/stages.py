@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.activations import activation
 from core.inspection.formulas import (LossFacts, NeuronFacts, fmt, update_explanation,
                                       update_kind)
 from core.losses import loss_entry
@@ -82,7 +83,8 @@ def explain(step, layer_type: str, params: dict, result) -> str:
             return f"The prediction ŷ goes to the loss ({params.get('loss')})."
         if layer_type in ("Dense", "Conv2d"):
             how = "x·W + b" if layer_type == "Dense" else "the filters slid over x (+ b)"
-            return (f"Each unit computes z = {how}, then the activation: a = {act}(z). "
+            return (f"Each unit computes z = {how}, then the activation: "
+                    f"a = {activation(act).symbol}(z). "
                     "Click a column (a unit) to see its formula with the numbers.")
         return _spec_text(layer_type)
     if step.phase == "loss":
@@ -108,7 +110,8 @@ def _backward_text(layer_type: str, act: str) -> str:
     if layer_type == "Input":
         return "∂L/∂x: how the loss would change with each input value (inputs are not trained)."
     if layer_type == "Dense":
-        return (f"∂L/∂a arrives from the next layer. The chain rule through {act} gives "
+        return (f"∂L/∂a arrives from the next layer. The chain rule through "
+                f"{activation(act).symbol} gives "
                 "δ = ∂L/∂z; then ∂L/∂W = xᵀ·δ, ∂L/∂b = Σₙ δ, and ∂L/∂x = δ·Wᵀ flows back.")
     if layer_type == "Conv2d":
         return ("∂L/∂a arrives from the next layer; δ = ∂L/∂z. Each filter's gradient sums δ × the "

@@ -29,7 +29,7 @@ from core.compiler import compile_network
 from core.datasets import DatasetError, encode_targets
 from core.fileformat import FORMAT_NAME, FORMAT_VERSION, FileFormatError, dumps_network, loads_network
 from core.inspection import answers, formulas
-from core.inspection.stages import neuron_facts
+from core.inspection.stages import build_stages, neuron_facts
 from core.inspection.tracing import TraceRequest, compute_trace, snapshot
 from core.layers import all_specs, get_spec
 from core.layers.modules import make_activation
@@ -675,6 +675,14 @@ def test_inspector_writes_silus_forward_line_and_derivative_with_the_numpy_numbe
     # the standalone SiLU layer's recorded output is z·σ(z) of its input
     swish = result.trace.find("forward", "swish")
     np.testing.assert_allclose(swish.values["output"], ref["b"][:1], rtol=1e-5)
+
+
+def test_the_stage_texts_name_silu_as_its_formulas_do():
+    result, _ = silu_trace()
+    stages = {(s.phase, s.node): s for s in build_stages(result)}
+    assert "then the activation: a = SiLU(z)." in stages["forward", "hidden"].explanation
+    assert "The chain rule through SiLU gives δ = ∂L/∂z" in stages["backward", "hidden"].explanation
+    assert stages["forward", "swish"].explanation == activation("silu").description
 
 
 def test_check_my_answer_accepts_silu_and_names_the_sigmoid_slip():
