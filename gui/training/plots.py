@@ -19,8 +19,8 @@ from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
-from gui.style import (BATCH_COLOR, FAINT_COLOR, HISTORY_COLORS, MUTED_STYLE, TRAIN_COLOR,
-                       VALIDATION_COLOR)
+from gui.style import (BATCH_COLOR, FAINT_COLOR, HISTORY_COLORS, MUTED_COLOR, MUTED_STYLE,
+                       TRAIN_COLOR, VALIDATION_COLOR)
 from gui.training.legend import RunLegend
 
 MAX_HISTORY = 6
@@ -194,6 +194,7 @@ def _plot(y_label: str) -> pg.PlotWidget:
     # and are repainted (ticks, labels and all) with every new point.
     for axis in ("left", "bottom"):
         item.getAxis(axis).enableAutoSIPrefix(False)  # "loss (x0.001)" puzzles students
+        item.getAxis(axis).setTextPen(MUTED_COLOR)  # pyqtgraph's light grey fades on a projector
     widget.setMinimumSize(150, 110)
     return widget
 
