@@ -79,16 +79,20 @@ class InterfaceScale(QObject):
 
     # ----- commands ----------------------------------------------------------------------
     def restore(self) -> None:
-        """Apply the scale of the last session (the desktop size if none or unreadable)."""
-        self.set_scale(_as_float(self.settings.value(SCALE_KEY), style.UI_SCALE_DEFAULT))
+        """Apply the scale of the last session (the desktop size if none or unreadable) to the
+        panels just built, whose curves were all drawn at the desktop width."""
+        self.set_scale(_as_float(self.settings.value(SCALE_KEY), style.UI_SCALE_DEFAULT),
+                       drawn_at=style.UI_SCALE_DEFAULT)
 
     def step(self, direction: int) -> None:
         self.set_scale(style.ui_scale() + direction * style.UI_SCALE_STEP)
 
-    def set_scale(self, scale: float) -> float:
+    def set_scale(self, scale: float, drawn_at: float | None = None) -> float:
+        """``drawn_at``: the scale unmarked curves were drawn at (default: the one in force,
+        because the plots draw a new run's faded history curve from the current, scaled pen)."""
         old = style.ui_scale()
         new = style.set_ui_scale(scale)
-        self._apply(new, old)
+        self._apply(new, old, old if drawn_at is None else drawn_at)
         self.settings.setValue(SCALE_KEY, new)
         if new > style.UI_SCALE_DEFAULT:
             self.settings.setValue(PRESENTATION_KEY, new)
@@ -123,12 +127,12 @@ class InterfaceScale(QObject):
                        else style.PRESENTATION_SCALE)
 
     # ----- applying ----------------------------------------------------------------------
-    def _apply(self, new: float, old: float) -> None:
+    def _apply(self, new: float, old: float, drawn_at: float) -> None:
         app = QApplication.instance()
         if app is not None:
             app.setFont(style.at_interface_scale(app.font(), self._base_points))
         scale_style_sheets(self.window, new)
-        scale_plots(self.window, new)
+        scale_plots(self.window, new, drawn_at)
         apply_fit_rules(self.window)  # widths measured in the new font
         view = getattr(self.window, "view", None)  # None while the window is being built
         if view is not None and abs(new - old) > 1e-9:
@@ -147,8 +151,9 @@ def scale_style_sheets(root: QWidget, scale: float) -> None:
         widget.setStyleSheet(style.scaled_style_sheet(sheet, scale))
 
 
-def scale_plots(root: QWidget, scale: float) -> None:
-    """Titles, axis fonts and curve pens of the pyqtgraph plots under ``root`` (if loaded)."""
+def scale_plots(root: QWidget, scale: float, drawn_at: float = style.UI_SCALE_DEFAULT) -> None:
+    """Titles, axis fonts and curve pens of the pyqtgraph plots under ``root`` (if loaded); a
+    curve met for the first time is taken to be drawn at scale ``drawn_at``."""
     import sys
     pg = sys.modules.get("pyqtgraph")
     if pg is None:
@@ -162,7 +167,7 @@ def scale_plots(root: QWidget, scale: float) -> None:
             axis.label.setFont(style.font())
             axis.setLabel(axis.labelText, units=axis.labelUnits)
         for curve in item.listDataItems():
-            _scale_pen(curve, scale)
+            _scale_pen(curve, scale, drawn_at)
 
 
 def _scale_title(item, scale: float) -> None:
@@ -172,13 +177,13 @@ def _scale_title(item, scale: float) -> None:
     label.setText(label.text, size=style.plot_title_size())
 
 
-def _scale_pen(curve, scale: float) -> None:
+def _scale_pen(curve, scale: float, drawn_at: float) -> None:
     pen = curve.opts.get("pen") if hasattr(curve, "opts") else None
     if pen is None or not hasattr(pen, "widthF"):
         return
     base = getattr(curve, BASE_PEN, None)
     if base is None:
-        base = pen.widthF()
+        base = pen.widthF() / drawn_at
         setattr(curve, BASE_PEN, base)
     scaled = type(pen)(pen)
     scaled.setWidthF(base * scale)

@@ -101,6 +101,27 @@ def test_presentation_mode_draws_the_cards_larger_where_there_is_room(open_windo
     assert window.view.viewport().rect().contains(rect)  # the whole network stays in view
 
 
+def test_curves_of_runs_in_presentation_mode_are_thicker_and_come_back(open_window,
+                                                                         desktop_scale, qtbot):
+    window = open_window()
+    panel = window.docks["Training"].widget()
+
+    def run_and_measure() -> set[float]:
+        with qtbot.waitSignal(panel.training_finished, timeout=120_000):
+            panel.train()
+        return {round(c.opts["pen"].widthF(), 2) for c in
+                panel.plots.loss_plot.getPlotItem().listDataItems() if c.opts.get("pen") is not None}
+
+    run_and_measure()
+    desktop = run_and_measure()  # current curves and a faded history curve, at the desktop size
+    _view_action(window, "Presentation mode").trigger()
+    presented = run_and_measure()  # a history curve made during presentation mode too
+    assert presented == {round(w * style.PRESENTATION_SCALE, 2) for w in desktop}
+    _view_action(window, "Presentation mode").trigger()  # back: every curve at its own width
+    assert {round(c.opts["pen"].widthF(), 2) for c in panel.plots.loss_plot.getPlotItem()
+            .listDataItems() if c.opts.get("pen") is not None} == desktop
+
+
 def test_ctrl_shift_plus_and_minus_step_the_scale(open_window, desktop_scale, qtbot):
     window = open_window()
     window.activateWindow()
@@ -145,6 +166,8 @@ def test_the_scale_is_restored_in_a_new_window(open_window, desktop_scale, setti
         desktop_scale.pointSizeF() * style.PRESENTATION_SCALE)
     legend = second.docks["Training"].widget().boundary.legend
     assert _sheet_points(legend.styleSheet()) == pytest.approx(8 * style.PRESENTATION_SCALE)
+    pen = second.docks["Training"].widget().plots.curves["train_loss"].opts["pen"]
+    assert pen.widthF() == pytest.approx(2 * style.PRESENTATION_SCALE)  # drawn at 2 px on a desktop
 
 
 def test_an_unreadable_saved_scale_opens_at_the_desktop_size(open_window, desktop_scale,
