@@ -176,9 +176,8 @@ def _standalone_plot(source, epoch_label: str):
     """A new PlotWidget showing what ``source`` shows: curves, legend names, axes, view range."""
     import pyqtgraph as pg
     item = source.getPlotItem()
-    copy = pg.PlotWidget(background=EXPORT_BACKGROUND)
+    copy = pg.PlotWidget(background=EXPORT_BACKGROUND, enableMenu=False)
     target = copy.getPlotItem()
-    target.setMenuEnabled(False)
     for axis in ("left", "bottom"):
         source_axis, target_axis = item.getAxis(axis), target.getAxis(axis)
         label = source_axis.labelText or (epoch_label if axis == "bottom" else "")

@@ -26,9 +26,8 @@ IDLE_TEXT = "Train a network with two inputs to see its decision boundary here."
 class BoundaryView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget(background="w", enableMenu=False)
         item = self.plot.getPlotItem()
-        item.setMenuEnabled(False)
         item.showGrid(x=False, y=False)
         self.plot.setMinimumSize(170, 140)
         self.image = pg.ImageItem()

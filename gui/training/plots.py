@@ -184,12 +184,11 @@ class ReadableAxis(pg.AxisItem):
 def _plot(y_label: str) -> pg.PlotWidget:
     """A plot without a title: its y label names it, and a small dock needs the height."""
     axes = {name: ReadableAxis(name) for name in ("left", "bottom")}
-    widget = pg.PlotWidget(background="w", axisItems=axes)
+    widget = pg.PlotWidget(background="w", axisItems=axes, enableMenu=False)
     item = widget.getPlotItem()
     item.layout.setContentsMargins(*PLOT_MARGINS)
     item.setLabel("bottom", "epoch")
     item.setLabel("left", y_label)
-    item.setMenuEnabled(False)
     # No grid: pyqtgraph draws grid lines with the axis items, which then cover the whole plot
     # and are repainted (ticks, labels and all) with every new point.
     for axis in ("left", "bottom"):

@@ -78,8 +78,7 @@ class DatasetPreview(QWidget):
 
     @staticmethod
     def _plot() -> pg.PlotWidget:
-        plot = pg.PlotWidget(background="w")
-        plot.getPlotItem().setMenuEnabled(False)
+        plot = pg.PlotWidget(background="w", enableMenu=False)
         plot.setMinimumHeight(140)
         return plot
 
