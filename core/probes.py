@@ -17,7 +17,7 @@ from core.losses import loss_entry
 from core.probes_data import GRID_2D, MAX_GRID_2D, DataPoints
 
 MAP_GRID = GRID_2D  # per-neuron maps are drawn on small tiles: never finer than this
-SURFACE_BUDGET = 0.01  # seconds a picture may take (10% of the worker at 10 Hz); slower: coarser
+SURFACE_BUDGET = 0.005  # seconds a picture may take (5% of the worker at 10 Hz); slower: coarser
 GRID_1D = 200
 MAX_POINTS = 2000  # samples drawn under the boundary; more only slow the scatter down
 MAX_CONFUSION_ROWS = 5000

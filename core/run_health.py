@@ -78,28 +78,27 @@ def diagnose(summary: RunSummary) -> Diagnosis | None:
 
 
 def _result(summary: RunSummary) -> str:
-    loss = f"the loss is {summary.train_losses[-1]:.4g}"
+    loss = f"loss {summary.train_losses[-1]:.4g}"
     if summary.classification and summary.accuracy is not None:
-        return (f"{loss} and the accuracy {summary.accuracy:.0%}, no better than always answering "
-                f"the most frequent class ({summary.chance:.0%})")
-    return f"{loss}, no better than always answering the mean of the targets"
+        return (f"{loss}, accuracy {summary.accuracy:.0%}: no better than always answering the "
+                f"most frequent class ({summary.chance:.0%})")
+    return f"{loss}: no better than always answering the mean of the targets"
 
 
 def _saturated_text(summary: RunSummary) -> str:
-    thrown = (f" The first updates threw the weights far out of range (largest {summary.largest_weight:.3g})."
+    thrown = (f", the weights thrown far out of range (largest {summary.largest_weight:.3g})"
               if summary.largest_weight > HUGE_WEIGHT else "")
-    return (f"Training finished but the network learned nothing: {_result(summary)}. Its units are "
-            "saturated — their outputs are pinned at their limits (a sigmoid at 0 or 1, a tanh at "
-            f"±1) — so the gradients are zero and no weight moves any more.{thrown} The learning rate "
-            f"({summary.learning_rate:g}) is probably too high. Lower it (for example to 0.01), "
+    return (f"The network learned nothing ({_result(summary)}). Its units are saturated — outputs "
+            f"pinned at their limits{thrown} — so the gradients are zero. The learning rate "
+            f"({summary.learning_rate:g}) is probably too high: lower it (for example to 0.01), "
             "reset the weights and train again.")
 
 
 def _exploding_text(summary: RunSummary) -> str:
-    return (f"Training finished but the network learned nothing: {_result(summary)}. The weights "
-            f"grew out of range (largest {summary.largest_weight:.3g}) — each update overshoots, so "
-            f"the learning rate ({summary.learning_rate:g}) is probably too high. Lower it (for "
-            "example to 0.01), reset the weights and train again.")
+    return (f"The network learned nothing ({_result(summary)}). The weights grew out of range "
+            f"(largest {summary.largest_weight:.3g}): the learning rate ({summary.learning_rate:g}) "
+            "is probably too high. Lower it (for example to 0.01), reset the weights and train "
+            "again.")
 
 
 def _stuck_text(summary: RunSummary, losses: list[float]) -> str:
@@ -110,4 +109,4 @@ def _stuck_text(summary: RunSummary, losses: list[float]) -> str:
              "and train again." if moved else
              "The loss stopped improving: try a higher learning rate, more hidden units, another "
              "activation (tanh or relu), or reset the weights to start from other random values.")
-    return f"Training finished but the network learned nothing: {_result(summary)}. {cause}"
+    return f"The network learned nothing ({_result(summary)}). {cause}"

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from gui.file_actions import list_examples
+from gui.file_actions import list_examples, list_templates
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -79,7 +79,10 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
 def build_menus(window: "MainWindow", a: dict[str, QAction]) -> None:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    file_menu.addActions([a["new"], a["open"]])
+    file_menu.addAction(a["new"])
+    window.templates_menu = file_menu.addMenu("New from &Template")
+    fill_templates_menu(window)
+    file_menu.addAction(a["open"])
     window.recent_menu = file_menu.addMenu("Open &Recent")
     window.recent_menu.aboutToShow.connect(lambda: fill_recent_menu(window))
     file_menu.addSeparator()
@@ -139,6 +142,23 @@ def fill_examples_menu(window: "MainWindow") -> None:
                                  window.file_actions.open_path(p))
     if menu.isEmpty():
         menu.addAction("No examples found").setEnabled(False)
+
+
+def fill_templates_menu(window: "MainWindow") -> None:
+    """File ▸ New from template: empty, perceptron, XOR 2-2-1, MLP, CNN (assets/templates)."""
+    menu: QMenu = window.templates_menu
+    menu.setToolTipsVisible(True)
+    for template in list_templates():
+        empty = template.path.stem == "empty"
+        tip = template.description or "An Input and an Output, for the layers you drag between them."
+        action = menu.addAction("Empty" if empty else template.name)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.setData(str(template.path))
+        action.triggered.connect(lambda _=False, p=str(template.path):
+                                 window.file_actions.new_from_template(p))
+    if menu.isEmpty():
+        menu.addAction("No templates found").setEnabled(False)
 
 
 def _export(window: "MainWindow") -> None:

@@ -12,6 +12,7 @@ The graph object is kept for the document's whole life: opening a file replaces 
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -19,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from shiboken6 import isValid
 
+from core.fileformat import FileFormatError, load_network
 from core.graph import (LAYOUT_EVENTS, GraphError, GraphEvent, NetworkGraph, id_problem,
                         label_problem, next_id)
 from core.layers import get_spec
@@ -31,14 +33,21 @@ from gui.live_weights import LiveWeights
 
 NEW_INPUT_POS = (0.0, 0.0)
 NEW_OUTPUT_POS = (480.0, 0.0)
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "assets" / "templates"
+EMPTY_TEMPLATE = TEMPLATES_DIR / "empty.json"
 
 
 def new_network() -> Network:
-    """What File > New starts from: an Input and an Output, ready to be joined by layers."""
-    network = Network(name="Untitled")
-    network.graph.add_layer("input_1", "Input", get_spec("Input").defaults(), NEW_INPUT_POS)
-    network.graph.add_layer("output_1", "Output", get_spec("Output").defaults(), NEW_OUTPUT_POS)
-    return network
+    """What File > New starts from: the empty template (an Input and an Output, ready to be
+    joined by layers, with training settings that train the first networks people build: see
+    assets/templates/empty.json); built here only if that file is missing or unreadable."""
+    try:
+        return load_network(EMPTY_TEMPLATE)
+    except (OSError, FileFormatError):
+        network = Network(name="Untitled")
+        network.graph.add_layer("input_1", "Input", get_spec("Input").defaults(), NEW_INPUT_POS)
+        network.graph.add_layer("output_1", "Output", get_spec("Output").defaults(), NEW_OUTPUT_POS)
+        return network
 
 
 class Document(QObject):
@@ -152,7 +161,7 @@ class Document(QObject):
                   params: dict[str, Any] | None = None) -> str:
         spec = get_spec(layer_type)
         layer_id = self.graph.unique_id(layer_type)
-        merged = spec.defaults() | dict(params or {})
+        merged = spec.new_params() | dict(params or {})
         self.undo_stack.push(commands.AddLayer(
             self.graph, LayerSnapshot(layer_id, layer_type, merged, _rounded(pos), {})))
         return layer_id

@@ -19,7 +19,7 @@ from core.fileformat import (FileFormatError, SaveError, clean_stale_temp_files,
                              loads_network, save_network)
 from gui import dialogs
 from gui.autosave import Autosaver
-from gui.document import Document, new_network
+from gui.document import TEMPLATES_DIR, Document, new_network
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "assets" / "examples"
@@ -28,6 +28,7 @@ LAST_FOLDER_KEY = "last_folder"  # where the user last opened or saved a network
 MAX_RECENT = 8
 EXAMPLE_ORDER = ("perceptron_and", "perceptron_or", "xor", "linear_regression", "spiral",
                  "digits_mlp")
+TEMPLATE_ORDER = ("empty", "perceptron", "xor_2_2_1", "mlp", "cnn")
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,13 @@ class Example:
     description: str
 
 
-def list_examples(directory: Path = EXAMPLES_DIR) -> list[Example]:
+def list_templates(directory: Path = TEMPLATES_DIR) -> list[Example]:
+    """File ▸ New from template: the shipped starting points, simplest first."""
+    return list_examples(directory, TEMPLATE_ORDER)
+
+
+def list_examples(directory: Path = EXAMPLES_DIR,
+                  order: tuple[str, ...] = EXAMPLE_ORDER) -> list[Example]:
     """Shipped examples in lesson order (then alphabetical); names read without full parsing."""
     examples = []
     for path in directory.glob("*.json"):
@@ -48,7 +55,7 @@ def list_examples(directory: Path = EXAMPLES_DIR) -> list[Example]:
         if isinstance(data, dict):
             examples.append(Example(path, str(data.get("name") or path.stem),
                                     str(data.get("description") or "")))
-    rank = {stem: i for i, stem in enumerate(EXAMPLE_ORDER)}
+    rank = {stem: i for i, stem in enumerate(order)}
     return sorted(examples, key=lambda e: (rank.get(e.path.stem, len(rank)), e.name.lower()))
 
 
@@ -93,6 +100,19 @@ class FileActions(QObject):
         self.document.replace_network(new_network(), None)
         self.message_posted.emit("New network: drag layers from the palette between the Input "
                                  "and the Output.")
+        return True
+
+    def new_from_template(self, path: str) -> bool:
+        """Start an untitled network from a template file (Save asks where to keep it)."""
+        try:
+            network = load_network(path)
+        except (OSError, FileFormatError) as exc:
+            dialogs.show_error(self.window, "Cannot use this template", str(exc))
+            return False
+        if not self.maybe_save():
+            return False
+        self.document.replace_network(network, None)
+        self.message_posted.emit(f"New network from the template “{network.name}”.")
         return True
 
     def open_dialog(self) -> bool:

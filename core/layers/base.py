@@ -42,6 +42,9 @@ class LayerSpec:
     # Weight layout conversion between the file/UI convention and torch (identity by default).
     to_torch: Callable[[str, np.ndarray], np.ndarray] = field(default=lambda name, a: a)
     from_torch: Callable[[str, np.ndarray], np.ndarray] = field(default=lambda name, a: a)
+    # A new card's values where they differ from the defaults (which also stand for values a file
+    # leaves out, so they cannot change): what the first networks people build need to train.
+    starting: dict[str, Any] = field(default_factory=dict)
 
     @property
     def display_name(self) -> str:
@@ -55,6 +58,10 @@ class LayerSpec:
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
+
+    def new_params(self) -> dict[str, Any]:
+        """What a layer dropped from the palette starts with."""
+        return self.defaults() | self.starting
 
     def normalize(self, params: dict[str, Any]) -> dict[str, Any]:
         """Defaults filled in, every value coerced; unknown names raise ParamError."""

@@ -81,7 +81,9 @@ register(LayerSpec(
                choices=ACTIVATIONS),
      ParamSpec("bias", "bool", True, "Bias", "Add a learned bias b to each neuron")),
     _dense_shape, _build_dense, to_torch=_transpose_dense, from_torch=_transpose_dense,
-    count_params=_dense_count))
+    count_params=_dense_count,
+    # linear neurons stacked stay linear: a first XOR built of them stops at 75% (issue 10)
+    starting={"activation": "tanh"}))
 
 
 def _same_shape(params: dict[str, Any], shapes: Sequence[Shape]) -> Shape:

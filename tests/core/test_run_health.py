@@ -38,7 +38,7 @@ def test_adam_at_1e6_on_xor_is_saturated_and_says_the_learning_rate_is_too_high(
     finished = finish("xor", learning_rate=1e6, epochs=100)
     assert finished.reason == "completed"  # the loss stays finite: 50, at 50%
     assert finished.health == "saturated"
-    assert "learned nothing" in finished.advice and "50%" in finished.advice
+    assert "learned nothing" in finished.advice and "accuracy 50%" in finished.advice
     assert "learning rate (1e+06) is probably too high" in finished.advice
 
 
@@ -88,4 +88,4 @@ def test_the_cli_final_line_reports_health_and_advice_keeping_its_keys(tmp_path)
     assert final["health"] is None and final["advice"] is None
     human = io.StringIO()
     run_cli(["train", str(path)], human, io.StringIO())
-    assert "warning: Training finished but the network learned nothing" in human.getvalue()
+    assert "warning: The network learned nothing" in human.getvalue()

@@ -359,3 +359,40 @@ def test_a_costly_boundary_grid_is_made_coarser_down_to_the_default(qtbot, make_
     panel.session.surface_updated.connect(lambda update: sizes.add(len(update.xs)))
     train_and_wait(qtbot, panel)
     assert max(sizes) > probes.GRID_2D and min(sizes) == probes.GRID_2D
+
+
+# ----- 11. File ▸ New trains the first networks people build; New from template ---------------
+def test_new_from_template_offers_the_five_templates_and_each_opens_untitled(window, qtbot):
+    menu = window.templates_menu
+    names = [a.text() for a in menu.actions()]
+    assert names == ["Empty", "Perceptron", "XOR 2-2-1", "MLP", "CNN"]
+    xor = menu.actions()[2]
+    xor.trigger()
+    document = window.document
+    assert document.path is None and not document.is_modified
+    assert document.network.name == "XOR 2-2-1" and document.report.is_valid
+    assert [document.graph.layer_type(n) for n in document.graph.layer_ids()] == [
+        "Input", "Dense", "Dense", "Output"]
+    assert window.windowTitle().startswith("Untitled")
+
+
+def test_new_starts_from_settings_that_train_a_first_xor(window, qtbot):
+    from PySide6.QtCore import QPointF
+    from gui.training import install
+    panel = install(window)
+    window.action("new").trigger()
+    document = window.document
+    training = document.network.training
+    assert (training.optimizer, training.learning_rate, training.epochs) == ("adam", 0.05, 300)
+    # the student's XOR 2-4-1: two Dense cards from the palette, one set to 1 unit, connected
+    hidden = window.view.add_layer_at("Dense", QPointF(160, 0))
+    last = window.view.add_layer_at("Dense", QPointF(320, 0))
+    assert document.graph.params(hidden)["activation"] == "tanh"  # new cards are not linear
+    document.set_param(last, "units", 1)
+    for source, target in (("input_1", hidden), (hidden, last), (last, "output_1")):
+        document.connect(source, target)
+    assert document.report.is_valid
+    with qtbot.waitSignal(panel.training_finished, timeout=RUN_TIMEOUT) as blocker:
+        panel.train()
+    assert blocker.args[0].ended.reason == "completed"
+    assert panel.session.last_epoch.train_accuracy == 1.0  # was 75% with the old defaults

@@ -26,7 +26,7 @@ def test_add_undo_redo(doc):
     doc.undo_stack.undo()
     assert not doc.graph.has_layer("dense_1") and not doc.is_modified
     doc.undo_stack.redo()
-    assert doc.graph.params("dense_1") == {"units": 4, "activation": "linear", "bias": True}
+    assert doc.graph.params("dense_1") == {"units": 4, "activation": "tanh", "bias": True}
 
 
 def test_connection_refusals_are_explained(qapp):
