@@ -44,6 +44,9 @@ MUTED = MUTED_STYLE
 ERROR_STYLE = ERROR_TEXT_STYLE
 KEYS = {"step": ("Right", "N"), "step_back": ("Left", "P"), "restart": ("Home",),
         "go_to_end": ("End",)}
+# What each key does, as Help ▸ Keyboard shortcuts lists it (it reads a QShortcut's whatsThis).
+KEY_TEXTS = {"step": "Inspector: next step", "step_back": "Inspector: previous step",
+             "restart": "Inspector: first step", "go_to_end": "Inspector: last step"}
 
 
 class InspectorPanel(QWidget):
@@ -224,6 +227,7 @@ class InspectorPanel(QWidget):
             for key in keys:
                 shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.setWhatsThis(KEY_TEXTS[action])
                 shortcut.activated.connect(getattr(self, action))
 
     # ----- invalidation and tracing ------------------------------------------------------

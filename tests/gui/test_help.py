@@ -222,3 +222,14 @@ def test_output_help_writes_each_loss_formula_from_the_loss_registry():
     for entry in LOSSES:
         assert entry.title in page
     assert "L = (1/N)·Σ (ŷ − y)²" in page  # mse, averaged over the batch as training does
+
+
+def test_the_inspectors_step_keys_are_listed_with_what_they_do(window):
+    from gui import inspector
+    inspector.install(window)
+    rows = {(r.text, r.keys) for r in collect_shortcuts(window)}
+    assert ("Inspector: next step", ("Right",)) in rows
+    assert ("Inspector: next step", ("N",)) in rows
+    assert ("Inspector: previous step", ("Left",)) in rows
+    assert ("Inspector: first step", ("Home",)) in rows
+    assert ("Inspector: last step", ("End",)) in rows
