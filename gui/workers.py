@@ -7,6 +7,10 @@ life through ``started``, ``paused``/``resumed``, ``aborted``, ``errored`` and `
 primitives, because the worker thread is busy inside the generator and has no event loop to
 receive signals. Training runs and inspector traces both use it; neither ever touches a widget.
 
+The worker object lives in its thread while the job runs, so connect its signals with
+``Qt.QueuedConnection`` to slots of GUI-thread QObjects (as the session and the inspector do): a
+plain function or lambda connected without a type would be called inside the worker thread.
+
 Between two values the generator is suspended, so the worker checks the control there: abort
 closes the generator (its ``finally`` blocks run) and emits ``aborted``; a pause waits in the
 worker thread until resumed. A control may decide *where* pausing is allowed (`pause_now`): the
@@ -25,7 +29,7 @@ import threading
 import traceback
 from typing import Any, Callable, Iterator
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
@@ -94,11 +98,8 @@ class GeneratorWorker(QObject):
         self._job = (function, args, kwargs)
         self.thread = QThread()
         self.thread.setObjectName(name)
-        # The worker stays in the GUI thread and only its job runs in ``thread``: a signal
-        # connected to a plain function or lambda is then queued into the GUI thread like any
-        # other, never called inside the worker thread (where it could touch a widget, or quit
-        # a waiting event loop before that loop has started).
-        self.thread.started.connect(self._run, Qt.ConnectionType.DirectConnection)
+        self.moveToThread(self.thread)
+        self.thread.started.connect(self._run)
 
     # ----- GUI thread --------------------------------------------------------------------
     def start(self) -> None:
@@ -140,6 +141,7 @@ class GeneratorWorker(QObject):
             self.errored.emit(exc)
         finally:
             self.finished.emit()
+            self.moveToThread(QCoreApplication.instance().thread())  # deletable from the GUI
             QThread.currentThread().quit()
 
     def _drive(self) -> None:
