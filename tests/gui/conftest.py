@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from gui import dialogs
+from tests.gui.gui_helpers import close_windows
 
 # pytest-qt's binding is chosen here, not in pyproject (which the Qt-less core tests share). The
 # environment variable decides when this conftest loads before pytest-qt configures itself
@@ -68,10 +69,7 @@ def make_window(qtbot, tmp_path, settings):
         return window
 
     yield make
-    for window in windows:
-        window.document.undo_stack.setClean()
-        window.close()
-        window.deleteLater()
+    close_windows(windows)
 
 
 @pytest.fixture

@@ -78,3 +78,12 @@ def port_point(window, layer_id: str, kind: str) -> QPoint:
 
 def drag_connect(window, source: str, target: str) -> None:
     mouse_drag(window, port_point(window, source, "out"), port_point(window, target, "in"))
+
+
+def close_windows(windows: list) -> None:
+    """Teardown of the window factories: close each window without an unsaved-work question
+    and leave its deletion to the event loop."""
+    for window in windows:
+        window.document.undo_stack.setClean()
+        window.close()
+        window.deleteLater()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui import screen_fit, style
 from gui.app import build_window
+from tests.gui.gui_helpers import close_windows
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -43,10 +44,7 @@ def open_window(qtbot, tmp_path, settings, monkeypatch):
         return window
 
     yield make
-    for window in windows:
-        window.document.undo_stack.setClean()
-        window.close()
-        window.deleteLater()
+    close_windows(windows)
 
 
 def _view_action(window, text: str):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QApplicatio
 
 from gui import screen_fit
 from gui.app import build_window
+from tests.gui.gui_helpers import close_windows
 
 SCREENS = {"1280x720": (1280, 720, 1.0), "1366x768": (1366, 768, 1.0),
            "1920x1080@150%": (1920, 1080, 1.5)}
@@ -146,10 +147,7 @@ def open_window(qtbot, tmp_path, settings):
         return window
 
     yield make
-    for window in windows:
-        window.document.undo_stack.setClean()
-        window.close()
-        window.deleteLater()
+    close_windows(windows)
 
 
 @pytest.mark.parametrize("workspace", WORKSPACES)
