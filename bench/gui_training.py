@@ -29,7 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
 EXAMPLES = ROOT / "assets" / "examples"
 
@@ -175,7 +174,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from gui.app import create_application
+    app = create_application()  # as the application runs: collection in the GUI thread
     from gui.training import warmup
     warmup.warm_up()
     window, panel = make_window()

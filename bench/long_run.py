@@ -30,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gui_training import LagProbe, make_window, open_example, percentile, spin, verdict  # noqa: E402
 from PySide6.QtCore import QEventLoop  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
 def train_once(panel, probe: LagProbe) -> dict:
@@ -121,7 +120,8 @@ def report_continues(runs: list[dict]) -> None:
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from gui.app import create_application
+    app = create_application()  # as the application runs: collection in the GUI thread
     from gui.training import warmup
     warmup.warm_up()
     window, panel = make_window()

@@ -11,6 +11,7 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from gui import gui_thread_gc
 from gui.main_window import APP_NAME, MainWindow
 
 
@@ -19,6 +20,7 @@ def create_application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    gui_thread_gc.install(app)  # training and tracing threads must never finalize widgets
     return app
 
 

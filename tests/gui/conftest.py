@@ -33,6 +33,14 @@ def pytest_configure(config):
         qt_api.set_qt_api(QT_API)  # an explicit PYTEST_QT_API still wins, as pytest-qt documents
 
 
+@pytest.fixture(autouse=True, scope="session")
+def collect_garbage_in_the_gui_thread(qapp):
+    """As the application does (gui/gui_thread_gc.py): without it, a trace or training thread
+    finalized widgets dropped by earlier tests and the suite segfaulted in about half its runs."""
+    from gui import gui_thread_gc
+    gui_thread_gc.install(qapp)
+
+
 def _unexpected(*args, **kwargs):
     texts = [a for a in args if isinstance(a, str)]
     raise AssertionError(f"unexpected modal dialog: {texts[:2]}")
