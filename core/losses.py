@@ -49,6 +49,12 @@ class Loss:
     slips: Slips = field(default=lambda value: [])  # wrong values of L worth a specific hint
 
     @property
+    def is_cross_entropy(self) -> bool:
+        """It scores how likely the outputs make the targets (in nats): always answering the
+        class frequencies scores their entropy, the mark of a classifier that learned nothing."""
+        return self.expects != "any"
+
+    @property
     def display(self) -> str:
         """Title and file name together, as the settings form lists the choices."""
         return f"{self.title} ({self.name})"

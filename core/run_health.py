@@ -37,7 +37,9 @@ class RunSummary:
     classification: bool
     accuracy: float | None = None  # final training accuracy (classification)
     chance: float | None = None  # majority-class rate of the training targets
-    baseline_loss: float | None = None  # regression: loss of always answering the mean
+    # loss of the trivial answer: the mean of the targets (regression), the class frequencies
+    # (a cross-entropy: a classifier scoring worse than that learned nothing, whatever its accuracy)
+    baseline_loss: float | None = None
     gradient_ratio: float | None = None  # |grad| / |weights| after the run; None: no gradients
     largest_weight: float = 0.0
 
@@ -54,7 +56,8 @@ def learned_nothing(summary: RunSummary) -> bool:
     if summary.classification:
         if summary.accuracy is None or summary.chance is None:
             return False
-        return summary.accuracy <= summary.chance + CHANCE_MARGIN
+        worse_than_chance = summary.baseline_loss is not None and final > summary.baseline_loss
+        return summary.accuracy <= summary.chance + CHANCE_MARGIN or worse_than_chance
     if summary.baseline_loss is None or summary.baseline_loss <= 0:
         return False
     return final >= BASELINE_SHARE * summary.baseline_loss

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from core.datasets import Dataset
-from core.losses import correct_count, make_loss, weight_penalty
+from core.losses import correct_count, loss_entry, make_loss, weight_penalty
 from core.optim import make_optimizer, scheduled_lr
 from core.optimizers import optimizer_entry
 from core.run_health import RunSummary, diagnose, learned_nothing
@@ -290,6 +290,9 @@ class Trainer:
         if self.classification:
             _, accuracy = self.evaluate(x, y)
             chance = _majority_rate(y)
+            if loss_entry(self.loss_name).is_cross_entropy and \
+                    self.settings.loss_reduction == "mean":  # a sum grows with the batch
+                baseline = _class_entropy(y)
         else:
             with torch.no_grad():
                 baseline = float(self.loss_fn(y.float().mean(0).expand_as(y), y))
@@ -331,15 +334,27 @@ class Trainer:
                 "Lower it (for example to 0.01), reset the weights and train again.")
 
 
-def _majority_rate(y: torch.Tensor) -> float:
-    """Share of the most frequent class: class indices, a 0/1 column, or one-hot rows."""
+def _class_shares(y: torch.Tensor) -> torch.Tensor:
+    """Share of each class: class indices, a 0/1 column, or one-hot rows."""
     if y.dim() == 1:
         labels = y.long()
     elif y.shape[1] == 1:
         labels = (y[:, 0] >= 0.5).long()
     else:
         labels = y.argmax(dim=1)
-    return float(torch.bincount(labels).max()) / len(labels)
+    return torch.bincount(labels).double() / len(labels)
+
+
+def _majority_rate(y: torch.Tensor) -> float:
+    return float(_class_shares(y).max())
+
+
+def _class_entropy(y: torch.Tensor) -> float:
+    """The cross-entropy of always answering the class frequencies (nats): what a classifier
+    that learned nothing scores at best."""
+    shares = _class_shares(y)
+    shares = shares[shares > 0]
+    return float(-(shares * shares.log()).sum())
 
 
 def _tensors(x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
