@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from gui import dialogs
-from tests.gui.gui_helpers import close_windows
+from tests.gui.gui_helpers import close_windows, show_training_panel
 
 # pytest-qt's binding is chosen here, not in pyproject (which the Qt-less core tests share). The
 # environment variable decides when this conftest loads before pytest-qt configures itself
@@ -83,3 +83,29 @@ def make_window(qtbot, tmp_path, settings):
 @pytest.fixture
 def window(make_window):
     return make_window()
+
+
+@pytest.fixture(scope="module")
+def warm_torch():
+    """Import the training code and wake torch's optimizers once per module (as the app does a
+    moment after start), so the first run's timeout does not pay for it. A module asks for it
+    with ``pytestmark = pytest.mark.usefixtures("warm_torch")``."""
+    from gui.training import warmup
+    warmup.warm_up()
+
+
+@pytest.fixture
+def make_training_panel(qtbot):
+    """Factory: ``make_training_panel(document)``, a shown 1100 x 420 TrainingPanel; each one is
+    shut down after the test, and its threads must have stopped."""
+    panels = []
+
+    def make(document):
+        panel = show_training_panel(qtbot, document)
+        panels.append(panel)
+        return panel
+
+    yield make
+    for panel in panels:
+        panel.shutdown()
+        assert not panel.session.threads_running()

@@ -1,13 +1,25 @@
-"""Helpers that drive the editor the way a user does: real drop events and mouse drags."""
+"""Helpers that drive the editor the way a user does: real drop events and mouse drags; and
+training panels on the example networks, trained the way a user does (Train, then wait)."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from core.fileformat import load_network
 from core.network import Network
+
+if TYPE_CHECKING:
+    from gui.document import Document
+    from gui.training import TrainingPanel
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
+RUN_TIMEOUT = 30_000  # ms: generous, the first run of a process may import torch
 
 LEFT = Qt.MouseButton.LeftButton
 NO_MOD = Qt.KeyboardModifier.NoModifier
@@ -87,3 +99,32 @@ def close_windows(windows: list) -> None:
         window.document.undo_stack.setClean()
         window.close()
         window.deleteLater()
+
+
+def example_document(name: str, **training) -> Document:
+    """A Document on ``assets/examples/<name>.json``, its training settings changed by
+    ``training`` before the document exists (so no undo step)."""
+    from gui.document import Document
+    path = EXAMPLES / f"{name}.json"
+    network = load_network(path)
+    if training:
+        network.training = network.training.with_changes(**training)
+    return Document(network, str(path))
+
+
+def show_training_panel(qtbot, document: Document) -> TrainingPanel:
+    """A TrainingPanel on ``document``, 1100 x 420 and shown; the caller shuts it down (or lets
+    the `make_training_panel` fixture do it)."""
+    from gui.training import TrainingPanel
+    panel = TrainingPanel(document)
+    panel.resize(1100, 420)
+    qtbot.addWidget(panel)
+    panel.show()
+    return panel
+
+
+def train_and_wait(qtbot, panel: TrainingPanel, timeout: int = RUN_TIMEOUT):
+    """Press Train and wait for the run to end; what `training_finished` carried (the outcome)."""
+    with qtbot.waitSignal(panel.training_finished, timeout=timeout) as blocker:
+        panel.train()
+    return blocker.args[0]

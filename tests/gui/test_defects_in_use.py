@@ -7,41 +7,15 @@ from pathlib import Path
 import pytest
 
 from core.fileformat import load_network, save_network
-from gui.document import Document
-from gui.training import TrainingPanel, warmup
+from tests.gui.gui_helpers import EXAMPLES, RUN_TIMEOUT, example_document, train_and_wait
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
-RUN_TIMEOUT = 30_000
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm_torch():
-    warmup.warm_up()
+pytestmark = pytest.mark.usefixtures("warm_torch")
 
 
 @pytest.fixture
-def make_panel(qtbot):
-    panels = []
-
-    def make(name: str) -> TrainingPanel:
-        path = EXAMPLES / f"{name}.json"
-        document = Document(load_network(path), str(path))
-        panel = TrainingPanel(document)
-        panel.resize(1100, 420)
-        qtbot.addWidget(panel)
-        panel.show()
-        panels.append(panel)
-        return panel
-
-    yield make
-    for panel in panels:
-        panel.shutdown()
-
-
-def train_and_wait(qtbot, panel: TrainingPanel):
-    with qtbot.waitSignal(panel.training_finished, timeout=RUN_TIMEOUT) as blocker:
-        panel.train()
-    return blocker.args[0]
+def make_panel(make_training_panel):
+    """``make_panel(name)``: a shown training panel on ``assets/examples/<name>.json``."""
+    return lambda name: make_training_panel(example_document(name))
 
 
 # ----- 1. opening another network shows that network's own training state --------------------

@@ -7,51 +7,30 @@ pyqtgraph's own layout, so they hold at any speed of the machine.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
-from core.fileformat import load_network
 from core.network import EpochPoint
-from gui.document import Document
-from gui.training import TrainingPanel, warmup
 from gui.training.plots import MetricPlots, ReadableAxis
+from tests.gui.gui_helpers import example_document, train_and_wait
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm_torch():
-    warmup.warm_up()
+pytestmark = pytest.mark.usefixtures("warm_torch")
 
 
 @pytest.fixture
-def xor_panel(qtbot):
-    path = EXAMPLES / "xor.json"
-    document = Document(load_network(path), str(path))
+def xor_panel(make_training_panel):
+    document = example_document("xor")
     document.set_training(document.network.training.with_changes(epochs=20))
-    panel = TrainingPanel(document)
-    panel.resize(1100, 420)
-    qtbot.addWidget(panel)
-    panel.show()
-    yield panel
-    panel.shutdown()
-
-
-def train(qtbot, panel):
-    with qtbot.waitSignal(panel.training_finished, timeout=30_000) as blocker:
-        panel.train()
-    return blocker.args[0]
+    return make_training_panel(document)
 
 
 # ----- Continue: one epoch axis, the true count, every run in range ----------------------------
 def test_three_runs_continue_on_one_epoch_axis_with_the_true_count(qtbot, xor_panel):
     panel = xor_panel
     for _ in range(3):
-        train(qtbot, panel)
+        train_and_wait(qtbot, panel)
     plots, trained = panel.plots, panel.document.network.trained
     assert trained.epochs == 60 and [r.epoch_offset for r in trained.runs] == [0, 20, 40]
     # the header says what the file keeps: 60 epochs on these weights, 20 of them this run
@@ -75,7 +54,7 @@ def test_three_runs_continue_on_one_epoch_axis_with_the_true_count(qtbot, xor_pa
 
 
 def test_a_first_run_counts_its_own_epochs_only(qtbot, xor_panel):
-    train(qtbot, xor_panel)
+    train_and_wait(qtbot, xor_panel)
     assert xor_panel.controls.progress.format() == "Finished after 20 epochs"
 
 
@@ -92,7 +71,7 @@ def test_the_progress_bar_counts_on_from_the_epochs_already_trained(qtbot):
 def test_clear_history_shrinks_the_range_to_the_runs_still_shown(qtbot, xor_panel):
     panel = xor_panel
     for _ in range(2):
-        train(qtbot, panel)
+        train_and_wait(qtbot, panel)
     first = max(panel.document.network.trained.runs[0].curves["train_loss"])
     panel.plots.clear_history()
     panel.plots.refresh()

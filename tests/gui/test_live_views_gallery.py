@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,32 +11,21 @@ from PySide6.QtCore import QPoint, QRectF
 from core.fileformat import load_network
 from core.network import Network
 from core.settings import DatasetSpec
-from gui.document import Document
-from gui.training import TrainingPanel, warmup
+from gui.training import TrainingPanel
 from gui.training.gallery import IDLE_TEXT, MIN_TILE, caption
 from gui.training.messages import GalleryUpdate, RunEnded, RunRequest
 from gui.training.samples import image_shape, pick_gallery
 from gui.training.worker import RunControl, TrainingJob
+from tests.gui.gui_helpers import EXAMPLES, example_document
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm_torch():
-    warmup.warm_up()
+pytestmark = pytest.mark.usefixtures("warm_torch")
 
 
 @pytest.fixture
-def digits_panel(qtbot):
-    path = EXAMPLES / "digits_mlp.json"
-    document = Document(load_network(path), str(path))
+def digits_panel(make_training_panel):
+    document = example_document("digits_mlp")
     document.set_training(document.network.training.with_changes(epochs=2))
-    panel = TrainingPanel(document)
-    panel.resize(1100, 420)
-    qtbot.addWidget(panel)
-    panel.show()
-    yield panel
-    panel.shutdown()
+    return make_training_panel(document)
 
 
 # ----- which datasets are pictures ---------------------------------------------------------------
@@ -138,8 +126,7 @@ def test_an_idx_dataset_answers_in_pictures_too(tmp_path):
 
 
 def test_a_two_input_dataset_keeps_its_decision_boundary(qtbot):
-    path = EXAMPLES / "xor.json"
-    panel = TrainingPanel(Document(load_network(path), str(path)))
+    panel = TrainingPanel(example_document("xor"))
     qtbot.addWidget(panel)
     panel.show()
     assert panel.boundary.isVisible() and not panel.gallery.isVisible()

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from core.fileformat import load_network
 from core.training import EpochPacer
-from gui.document import Document
-from gui.training import TrainingPanel, warmup
+from gui.training import TrainingPanel
 from gui.training.controls import SPEEDS
 from gui.training.messages import ProgressUpdate, RunEnded, RunRequest, SurfaceUpdate
 from gui.training.worker import RunControl, TrainingJob
+from tests.gui.gui_helpers import EXAMPLES, example_document
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
+pytestmark = pytest.mark.usefixtures("warm_torch")
 
 
 class FakeClock:
@@ -53,11 +52,6 @@ class ClockCondition:
 
     def notify_all(self) -> None:
         pass
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm_torch():
-    warmup.warm_up()
 
 
 def xor_request(epochs: int) -> RunRequest:
@@ -152,8 +146,7 @@ def test_a_paused_job_holds_its_wait_until_resumed():
 
 # ----- the panel -------------------------------------------------------------------------------
 def test_the_speed_slider_slows_the_running_job_and_every_epoch_is_shown(qtbot):
-    path = EXAMPLES / "xor.json"
-    document = Document(load_network(path), str(path))
+    document = example_document("xor")
     document.set_training(document.network.training.with_changes(epochs=8))
     panel = TrainingPanel(document)
     qtbot.addWidget(panel)

@@ -5,66 +5,28 @@ up at the rate the inspector steps with."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from core.fileformat import load_network, save_network
 from core.inspection.tracing import TraceRequest, compute_trace
 from gui.document import Document
-from gui.training import TrainingPanel, warmup
+from tests.gui.gui_helpers import EXAMPLES, RUN_TIMEOUT, example_document, train_and_wait
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
-RUN_TIMEOUT = 30_000
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm_torch():
-    warmup.warm_up()
+pytestmark = pytest.mark.usefixtures("warm_torch")
 
 
-@pytest.fixture
-def make_panel(qtbot):
-    panels = []
-
-    def make(document: Document) -> TrainingPanel:
-        panel = TrainingPanel(document)
-        panel.resize(1100, 420)
-        qtbot.addWidget(panel)
-        panel.show()
-        panels.append(panel)
-        return panel
-
-    yield make
-    for panel in panels:
-        panel.shutdown()
-        assert not panel.session.threads_running()
-
-
-def train(qtbot, panel):
-    with qtbot.waitSignal(panel.training_finished, timeout=RUN_TIMEOUT) as blocker:
-        panel.train()
-    return blocker.args[0]
-
-
-def xor_document(epochs: int, **changes) -> Document:
-    network = load_network(EXAMPLES / "xor.json")
-    network.training = network.training.with_changes(epochs=epochs, **changes)
-    return Document(network, str(EXAMPLES / "xor.json"))
-
-
-def test_a_run_records_its_epochs_and_curves_with_its_weights(qtbot, make_panel):
-    document = xor_document(12)
-    panel = make_panel(document)
-    train(qtbot, panel)
+def test_a_run_records_its_epochs_and_curves_with_its_weights(qtbot, make_training_panel):
+    document = example_document("xor", epochs=12)
+    panel = make_training_panel(document)
+    train_and_wait(qtbot, panel)
     trained = document.network.trained
     assert trained.epochs == 12 and len(trained.runs) == 1
     run = trained.runs[0]
     assert run.number == 1 and run.epoch_offset == 0 and run.reason == "completed"
     np.testing.assert_allclose(run.curves["train_loss"],
                                panel.plots.curves["train_loss"].yData)
-    train(qtbot, panel)
+    train_and_wait(qtbot, panel)
     assert document.network.trained.epochs == 24
     assert [r.epoch_offset for r in document.network.trained.runs] == [0, 12]
     document.undo_stack.undo()  # the second run: weights and trained state together
@@ -72,12 +34,12 @@ def test_a_run_records_its_epochs_and_curves_with_its_weights(qtbot, make_panel)
     assert len(panel.plots.curves["train_loss"].xData) == 12 and not panel.plots.history
 
 
-def test_reset_keeps_the_runs_but_not_the_epochs_and_clear_history_is_undoable(qtbot,
-                                                                                make_panel):
-    document = xor_document(5)
-    panel = make_panel(document)
-    train(qtbot, panel)
-    train(qtbot, panel)
+def test_reset_keeps_the_runs_but_not_the_epochs_and_clear_history_is_undoable(
+        qtbot, make_training_panel):
+    document = example_document("xor", epochs=5)
+    panel = make_training_panel(document)
+    train_and_wait(qtbot, panel)
+    train_and_wait(qtbot, panel)
     panel.controls.actions["reset"].trigger()
     assert document.network.trained.epochs == 0 and len(document.network.trained.runs) == 2
     assert document.undo_stack.text(document.undo_stack.count() - 1) == "Re-initialise weights randomly"
@@ -87,36 +49,37 @@ def test_reset_keeps_the_runs_but_not_the_epochs_and_clear_history_is_undoable(q
     assert len(document.network.trained.runs) == 2 and len(panel.plots.history) == 1
 
 
-def test_reopened_file_shows_its_curves_and_boundary_and_continues(qtbot, make_panel, tmp_path):
-    document = xor_document(30)
-    panel = make_panel(document)
-    train(qtbot, panel)
-    train(qtbot, panel)
+def test_reopened_file_shows_its_curves_and_boundary_and_continues(qtbot, make_training_panel,
+                                                                   tmp_path):
+    document = example_document("xor", epochs=30)
+    panel = make_training_panel(document)
+    train_and_wait(qtbot, panel)
+    train_and_wait(qtbot, panel)
     path = tmp_path / "trained.json"
     save_network(document.network, path)
     curves = panel.plots.curves["train_loss"].xData.copy()
 
     reopened = Document(load_network(path), str(path))
     assert reopened.network.trained == document.network.trained
-    again = make_panel(reopened)
+    again = make_training_panel(reopened)
     np.testing.assert_array_equal(again.plots.curves["train_loss"].xData, curves)
     assert len(again.plots.history) == 1  # run 1 faded, run 2 the current curve
     qtbot.waitUntil(lambda: again.boundary.image_values() is not None, timeout=RUN_TIMEOUT)
     qtbot.waitUntil(lambda: "epoch 60" in again.boundary.title.text(), timeout=RUN_TIMEOUT)
     assert not reopened.undo_stack.count()  # picturing the weights is no edit
     assert again.controls.actions["train"].text() == "Continue"
-    outcome = train(qtbot, again)
+    outcome = train_and_wait(qtbot, again)
     assert outcome.info.epoch_offset == 60 and outcome.info.number == 3
     assert again.plots.curves["train_loss"].xData[0] == 61
 
 
-def test_continue_after_reopening_uses_the_inspectors_learning_rate(qtbot, make_panel,
+def test_continue_after_reopening_uses_the_inspectors_learning_rate(qtbot, make_training_panel,
                                                                     tmp_path):
     """The learning rate of the first batch Continue trains equals the rate of the update the
     inspector shows for the reopened file: both are epoch N + 1 of the schedule."""
-    document = xor_document(7, schedule="exponential", decay_rate=0.8)
-    panel = make_panel(document)
-    train(qtbot, panel)
+    document = example_document("xor", epochs=7, schedule="exponential", decay_rate=0.8)
+    panel = make_training_panel(document)
+    train_and_wait(qtbot, panel)
     path = tmp_path / "decayed.json"
     save_network(document.network, path)
 
@@ -127,7 +90,7 @@ def test_continue_after_reopening_uses_the_inspectors_learning_rate(qtbot, make_
     lr0 = reopened.network.training.learning_rate
     assert update.learning_rate == pytest.approx(lr0 * 0.8 ** 7)
 
-    again = make_panel(reopened)
+    again = make_training_panel(reopened)
     batches = []
     again.session.progressed.connect(lambda update: batches.extend(update.batches))
     again.step_batch()
