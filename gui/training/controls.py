@@ -11,8 +11,8 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QMenu, QHBoxLayout, QSizePolicy, QLabel, QProgressBar, QSlider,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QMenu, QHBoxLayout, QLayout, QSizePolicy, QLabel, QProgressBar,
+                               QSlider, QToolButton, QVBoxLayout, QWidget)
 
 from gui.flow_layout import FlowLayout
 from gui.style import ERROR_STYLE, INFO_STYLE, MUTED_STYLE, PROGRESS_STYLES, WARNING_STYLE
@@ -97,6 +97,20 @@ def format_duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
+def stacked_layout(parent: QWidget, items, margins=(0, 0, 0, 0), spacing: int = 0) -> QVBoxLayout:
+    """``parent``'s layout: ``items`` (widgets and layouts) from top to bottom, ``margins`` (left,
+    top, right, bottom) around them and ``spacing`` pixels between them."""
+    layout = QVBoxLayout(parent)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(spacing)
+    for item in items:
+        if isinstance(item, QLayout):
+            layout.addLayout(item)
+        else:
+            layout.addWidget(item)
+    return layout
+
+
 class ControlsBar(QWidget):
     layer_activated = Signal(str)  # the banner's "Show layer" link
 
@@ -134,24 +148,23 @@ class ControlsBar(QWidget):
         self.speed = SpeedControl()
         self._layout()
 
-    def _action(self, name: str) -> QAction:
-        text, tip = ACTION_TEXTS[name]
+    def _new_action(self, object_name: str, text: str, tip: str) -> QAction:
+        """An action whose tooltip and status-bar tip are both ``tip``."""
         action = QAction(text, self)
-        action.setObjectName(f"training_{name}")
+        action.setObjectName(object_name)
         action.setToolTip(tip)
         action.setStatusTip(tip)
+        return action
+
+    def _action(self, name: str) -> QAction:
+        action = self._new_action(f"training_{name}", *ACTION_TEXTS[name])
         if name in SHORTCUTS:
             action.setShortcut(QKeySequence(SHORTCUTS[name]))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         return action
 
     def _reset_action(self, name: str) -> QAction:
-        text, tip = RESET_CHOICES[name]
-        action = QAction(text, self)
-        action.setObjectName(f"training_reset_{name}")
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        return action
+        return self._new_action(f"training_reset_{name}", *RESET_CHOICES[name])
 
     def set_reset_choices(self, available: dict[str, bool], lesson: bool = True) -> None:
         """``available``: each choice the network offers (in `RESET_CHOICES` order, the default
@@ -184,13 +197,7 @@ class ControlsBar(QWidget):
         third.addWidget(self.status)
         third.addSpacing(8)
         third.addWidget(self.speed)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(3)
-        layout.addLayout(row)
-        layout.addWidget(self.progress)
-        layout.addLayout(third)
-        layout.addWidget(self.banner)
+        stacked_layout(self, (row, self.progress, third, self.banner), spacing=3)
 
     # ----- state -------------------------------------------------------------------------
     def set_state(self, state: RunState, has_weights: bool) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from gui.style import BATCH_COLOR, MUTED_STYLE, SMALL_MUTED_STYLE, TRAIN_COLOR, VALIDATION_COLOR
+from gui.training.controls import stacked_layout
 
 SOLID, DASHED = "━━", "╍╍"
 
@@ -60,11 +61,7 @@ class RunLegend(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.current, 1)
         row.addWidget(self.toggle)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 0, 2, 0)
-        layout.setSpacing(0)
-        layout.addLayout(row)
-        layout.addWidget(self.runs_label)
+        stacked_layout(self, (row, self.runs_label), margins=(2, 0, 2, 0))
         self.set_current(True, True)
         self.set_runs([])
 
