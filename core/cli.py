@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from core.display_names import labels_of, name_from
 from core.fileformat import (FileFormatError, SaveError, check_save_target, load_network,
                              save_network)
 from core.layers import shape_text
@@ -65,12 +66,16 @@ def _one_line(exc: BaseException) -> str:
 
 def cmd_validate(network: Network, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report = validate(network.graph, network.training.optimizer)
-    rows = [("layer", "type", "output", "params")]
+    labels = labels_of(network.graph)
+    # The first column stays the id (what the file, scripts and PyTorch use); display names get
+    # a last column of their own, only in files that have some.
+    rows = [("layer", "type", "output", "params") + (("name",) if labels else ())]
     for node in _order(network):
         shape = report.shapes.get(node)
         rows.append((node, network.graph.layer_type(node), shape_text(shape) if shape else "?",
-                     str(report.param_counts.get(node, "?"))))
-    widths = [max(len(r[c]) for r in rows) for c in range(4)]
+                     str(report.param_counts.get(node, "?")))
+                    + ((name_from(labels, node, with_id=False),) if labels else ()))
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip(), file=out)
     print(report.summary(), file=out)
@@ -148,7 +153,7 @@ def cmd_inspect(network: Network, args: argparse.Namespace, out: TextIO, err: Te
     if args.json:
         print(json.dumps(result.trace.to_json()), file=out)
     else:
-        _print_trace(result.trace, out)
+        _print_trace(result.trace, labels_of(network.graph), out)
     return 0
 
 
@@ -240,11 +245,11 @@ def _save_trained(network: Network, model, path: str, err: TextIO) -> int:
     return 0
 
 
-def _print_trace(trace, out: TextIO) -> None:
+def _print_trace(trace, labels: dict[str, str], out: TextIO) -> None:
     import numpy as np
     with np.printoptions(precision=6, suppress=True):
         for step in trace.steps:
-            title = step.phase if step.node is None else f"{step.phase} {step.node}"
+            title = step.phase if step.node is None else f"{step.phase} {name_from(labels, step.node)}"
             print(f"== {title}", file=out)
             for name, value in {**step.values, **step.grads, **step.params}.items():
                 label = f"d{name}" if name in step.grads and step.phase == "backward" else name

@@ -1,7 +1,8 @@
 """Validation with shape inference: every problem carries the layer id and a plain-language fix.
 
 Runs without torch (the GUI validates on every edit, before torch has even been imported). Problems
-are collected, not raised, so the canvas can outline every faulty layer at once.
+are collected, not raised, so the canvas can outline every faulty layer at once. Messages name a
+layer by its display name with the id alongside (`core.display_names`); `Problem.node` is the id.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 import networkx as nx
 
+from core.display_names import labels_of, layer_name
 from core.graph import NetworkGraph
 from core.layers import LayerSpec, ParamError, Shape, ShapeError, get_spec
 from core.validation_rules import (check_losses_and_activations, check_size, check_weight_range,
@@ -48,6 +50,9 @@ class ValidationReport:
     params: dict[str, dict[str, Any]] = field(default_factory=dict)  # normalized params per layer
     input_id: str | None = None
     output_id: str | None = None
+    # {id: display name} of the labelled layers, as the messages name them: a list of problems
+    # names its layers the same way (`core.display_names.name_from`)
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -80,7 +85,7 @@ def validate(graph: NetworkGraph, optimizer: str = "adam", purpose: str = "train
     """Check the whole graph; ``optimizer`` matters for the Step/perceptron rules. ``purpose``
     "inspect" (one step traced by hand) lets Step neurons under gradient descent through as a
     warning: seeing their zero gradient is the lesson; training them is what cannot work."""
-    report = ValidationReport()
+    report = ValidationReport(labels=labels_of(graph))
     if not graph.layer_ids():
         report.add(None, "The network is empty: drag an Input, some layers and an Output "
                          "from the palette, then connect them.")
@@ -88,7 +93,7 @@ def validate(graph: NetworkGraph, optimizer: str = "adam", purpose: str = "train
     _check_types_and_params(graph, report)
     _check_ends(graph, report)
     if not graph.is_acyclic():
-        cycle = " → ".join(u for u, _ in nx.find_cycle(graph.nx))
+        cycle = " → ".join(layer_name(u, graph.label(u)) for u, _ in nx.find_cycle(graph.nx))
         report.add(None, f"The connections form a cycle ({cycle}): remove one of them.")
         return report
     _check_connectivity(graph, report)
@@ -103,7 +108,7 @@ def validate(graph: NetworkGraph, optimizer: str = "adam", purpose: str = "train
 def _check_types_and_params(graph: NetworkGraph, report: ValidationReport) -> None:
     for node in graph.layer_ids():
         if node in RESERVED_IDS or node.startswith("_"):
-            report.add(node, f"The name '{node}' is reserved by PyTorch: rename the layer.")
+            report.add(node, _reserved_message(node, graph.label(node)))
         try:
             spec = get_spec(graph.layer_type(node))
         except KeyError as exc:
@@ -113,6 +118,14 @@ def _check_types_and_params(graph: NetworkGraph, report: ValidationReport) -> No
             report.params[node] = spec.normalize(graph.params(node))
         except ParamError as exc:
             report.add(node, f"{describe(graph, node)}: {exc}")
+
+
+def _reserved_message(node: str, label: str) -> str:
+    """The id is what PyTorch refuses: a labelled layer is told so, since its name is fine."""
+    if layer_name(node, label, with_id=False) == node:
+        return f"The name '{node}' is reserved by PyTorch: rename the layer."
+    return (f"The id '{node}' of {layer_name(node, label, quoted=True, with_id=False)} is reserved "
+            "by PyTorch: change the layer's id (its display name can stay).")
 
 
 def _check_ends(graph: NetworkGraph, report: ValidationReport) -> None:
@@ -148,9 +161,9 @@ def connection_problem(graph: NetworkGraph, source: str, target: str) -> str | N
         return problem
     existing = graph.inputs_of(target)
     if len(existing) >= target_spec.max_inputs:
-        return (f"{describe(graph, target)} {_takes(target_spec)} and already receives "
-                f"'{existing[0]}': delete that connection first, or join both with an Add or "
-                "Concatenate layer.")
+        first = layer_name(existing[0], graph.label(existing[0]), quoted=True)
+        return (f"{describe(graph, target)} {_takes(target_spec)} and already receives {first}: "
+                "delete that connection first, or join both with an Add or Concatenate layer.")
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.activations import activation, for_layer_type
+from core.display_names import layer_name
 from core.graph import NetworkGraph
 from core.layers import get_spec, shape_text
 from core.losses import loss_entry
@@ -22,12 +23,13 @@ PASS_THROUGH = {"Dropout", "Identity"}
 
 
 def describe(graph: NetworkGraph, node: str) -> str:
-    """How messages name a layer: "Dense 'hidden_1'"."""
+    """How messages name a layer: "Dense 'hidden_1'", or "Dense 'Couche cachée' (hidden_1)" when
+    it has a display name (`core.display_names.layer_name`)."""
     try:
         kind = get_spec(graph.layer_type(node)).display_name
     except KeyError:
         kind = graph.layer_type(node)
-    return f"{kind} '{node}'"
+    return f"{kind} {layer_name(node, graph.label(node), quoted=True)}"
 
 
 def activation_of(graph: NetworkGraph, node: str, params: dict) -> str | None:

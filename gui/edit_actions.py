@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QGraphicsItem, QMenu, QWidget
 
+from core.display_names import layer_name
 from core.fileformat import FileFormatError
 from core.fragments import NotAFragment
 from core.graph import GraphError
@@ -99,7 +100,8 @@ class EditActions(QObject):
                 self.message_posted.emit("Select one layer to rename.")
                 return False
             layer_id = selected[0]
-        new = dialogs.ask_text(self.window, "Rename layer", f"New id for '{layer_id}':", layer_id)
+        name = layer_name(layer_id, self.document.graph.label(layer_id), quoted=True)
+        new = dialogs.ask_text(self.window, "Rename layer", f"New id for {name}:", layer_id)
         if new is None:
             return False
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
+from core.display_names import name_from
 from core.validation import ValidationReport
 from gui.icons import dot_icon
 from gui.style import ERROR_COLOR, MUTED_COLOR, VALID_COLOR, WARNING_COLOR
@@ -30,11 +31,14 @@ class ProblemsPanel(QListWidget):
         self.clear()
         for problem in sorted(report.problems, key=lambda p: p.severity != "error"):
             color = ERROR_COLOR if problem.severity == "error" else WARNING_COLOR
-            where = f"[{problem.node}] " if problem.node else ""
-            item = QListWidgetItem(dot_icon(color), f"{where}{problem.message}")
+            # the prefix names the layer as its card does; the message gives the id alongside
+            name = name_from(report.labels, problem.node, with_id=False) if problem.node else ""
+            item = QListWidgetItem(dot_icon(color), f"[{name}] {problem.message}" if name
+                                   else problem.message)
             item.setData(NODE_ROLE, problem.node)
-            item.setToolTip(problem.message if not problem.node
-                            else f"{problem.message}\n\nClick to show '{problem.node}'.")
+            item.setToolTip(problem.message if not problem.node else
+                            f"{problem.message}\n\nClick to show "
+                            f"{name_from(report.labels, problem.node, quoted=True)}.")
             self.addItem(item)
         if not report.problems:
             item = QListWidgetItem(dot_icon(VALID_COLOR), f"No problems. {report.summary()}.")

@@ -7,11 +7,13 @@ taken from the trace untouched: the tables show exactly what core.inspection rec
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from core.activations import activation
+from core.display_names import name_from
 from core.inspection.formulas import (LossFacts, NeuronFacts, fmt, update_explanation,
                                       update_kind)
 from core.losses import loss_entry
@@ -44,8 +46,11 @@ def symbol(name: str) -> str:
     return PARAM_SYMBOLS.get(name, name)
 
 
-def build_stages(result) -> list[Stage]:
-    """One stage per trace step, numbered within its phase ('Forward 2/4')."""
+def build_stages(result, labels: Mapping[str, str] | None = None) -> list[Stage]:
+    """One stage per trace step, numbered within its phase ('Forward 2/4'). ``labels`` ({id:
+    display name}, `core.display_names.labels_of`) names the layers in the titles: the live
+    graph's, since a trace is not recomputed when a layer is only renamed for display."""
+    labels = labels or {}
     steps = result.trace.steps
     totals = {p: sum(1 for s in steps if s.phase == p) for p in PHASE_TITLES}
     seen = dict.fromkeys(PHASE_TITLES, 0)
@@ -53,7 +58,8 @@ def build_stages(result) -> list[Stage]:
     for index, step in enumerate(steps):
         seen[step.phase] += 1
         layer_type, params = result.layers.get(step.node, ("", {}))
-        where = f" · {step.node} — {describe_layer(layer_type, params)}" if step.node else ""
+        where = f" · {name_from(labels, step.node)} — {describe_layer(layer_type, params)}" \
+            if step.node else ""
         title = f"{PHASE_TITLES[step.phase]} {seen[step.phase]}/{totals[step.phase]}{where}"
         stages.append(Stage(index, step.phase, step.node, title,
                             explain(step, layer_type, params, result),

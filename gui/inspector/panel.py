@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLabel, Q
                                QRadioButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout,
                                QWidget)
 
+from core.display_names import labels_of, name_from
 from core.graph import LAYOUT_EVENTS
 from gui.canvas.overlays_inspector import PHASE_COLORS, InspectorOverlay
 from gui.data_access import data_guard, outside_message
@@ -238,6 +239,8 @@ class InspectorPanel(QWidget):
         self._debounce.start()
 
     def _on_graph_changed(self, event) -> None:
+        if event.kind == "label_changed":
+            self._rename_stages()
         if event.kind in LAYOUT_EVENTS:
             return  # a card moved or got a display name: the traced numbers still hold
         if not self._applying:
@@ -325,9 +328,28 @@ class InspectorPanel(QWidget):
         self._update_buttons()
         self.trace_updated.emit(result)
 
+    def _labels(self) -> dict[str, str]:
+        """The live graph's display names: a trace's layers are named as their cards are now."""
+        return labels_of(self.document.graph)
+
+    def _rename_stages(self) -> None:
+        """A layer got another display name: the same numbers, titles naming it anew."""
+        if self.result is None:
+            return
+        if not self.result.ok:
+            self._show_error(self.result)
+            return
+        self.stages = build_stages(self.result, self._labels())
+        stage = self.current_stage
+        if stage is not None:
+            self.stage_title.setText(strong_html(stage.title, PHASE_COLORS[stage.phase]))
+            self.timeline.set_stages(self.stages, self.index)
+        self._show_seed_notice(self.result)
+
     def _show_error(self, result: TraceResult) -> None:
         self.stages = []
-        where = f" (layer '{result.error_node}')" if result.error_node else ""
+        where = f" (layer {name_from(self._labels(), result.error_node, quoted=True)})" \
+            if result.error_node else ""
         self._show_status(f"This network cannot be stepped through yet{where}: {result.error}",
                           ERROR_STYLE)
         self.notice.hide()
@@ -340,12 +362,12 @@ class InspectorPanel(QWidget):
             self.overlay.clear()
 
     def _show_trace(self, result: TraceResult) -> None:
-        self.stages = build_stages(result)
+        self.stages = build_stages(result, self._labels())
         if self._restart_on_result:
             self.index, self._restart_on_result = 0, False
             self.revealed.clear()
         self.index = min(self.index, len(self.stages) - 1)
-        refusal = divergence_text(result)
+        refusal = divergence_text(result, self._labels())
         self._show_status(refusal or "", ERROR_STYLE if refusal else MUTED)
         self._show_seed_notice(result)
         self._show_samples(result)
@@ -353,7 +375,8 @@ class InspectorPanel(QWidget):
 
     def _show_seed_notice(self, result: TraceResult) -> None:
         if result.seeded:
-            names = ", ".join(f"'{n}'" for n in result.seeded)
+            labels = self._labels()
+            names = ", ".join(name_from(labels, n, quoted=True) for n in result.seeded)
             self.notice.setText(f"{names} had no weights in the network: weights initialised from "
                                 f"seed {result.settings.seed}. Apply step writes them all into "
                                 "the network.")
@@ -575,7 +598,8 @@ class InspectorPanel(QWidget):
     def apply_step(self) -> bool:
         """Write every layer's updated weights into the graph as one undo step."""
         if not self.can_apply:
-            refusal = divergence_text(self.result) if self.result and self.result.ok else None
+            refusal = divergence_text(self.result, self._labels()) \
+                if self.result and self.result.ok else None
             if refusal:
                 self._show_status(refusal, ERROR_STYLE)
             return False
@@ -584,9 +608,11 @@ class InspectorPanel(QWidget):
         stack.beginMacro(text)
         self._applying = True
         try:
+            labels = self._labels()
             for node, weights in self.result.after.items():
                 if self.document.graph.has_layer(node):
-                    self.document.set_weights(node, weights, f"Update weights of '{node}'")
+                    self.document.set_weights(node, weights, "Update weights of "
+                                              f"{name_from(labels, node, quoted=True)}")
         finally:
             self._applying = False
             stack.endMacro()
@@ -603,13 +629,14 @@ class InspectorPanel(QWidget):
         self.runner.wait()
 
 
-def divergence_text(result: TraceResult) -> str | None:
+def divergence_text(result: TraceResult, labels: dict[str, str] | None = None) -> str | None:
     """Why this step must not be applied (it makes weights infinite or NaN), or None.
 
     Applying such a step once made every later autosave and save fail (linear regression at
     learning rate 1e9: 4e9, -8e18, ..., inf, nan were all written). The words are training's:
     the same cause, the same fix."""
-    broken = [f"'{node}' ({', '.join(n for n, a in arrays.items() if not np.isfinite(a).all())})"
+    broken = [f"{name_from(labels or {}, node, quoted=True)} "
+              f"({', '.join(n for n, a in arrays.items() if not np.isfinite(a).all())})"
               for node, arrays in (result.after or {}).items()
               if any(not np.isfinite(a).all() for a in arrays.values())]
     if not broken:

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.usefixtures("warm_torch")
 
 @pytest.fixture
 def xor_panel(make_training_panel):
-    document = example_document("xor")
-    document.set_training(document.network.training.with_changes(epochs=20))
-    return make_training_panel(document)
+    return make_training_panel(example_document("xor", epochs=20))
 
 
 # ----- Continue: one epoch axis, the true count, every run in range ----------------------------

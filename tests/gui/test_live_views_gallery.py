@@ -23,9 +23,7 @@ pytestmark = pytest.mark.usefixtures("warm_torch")
 
 @pytest.fixture
 def digits_panel(make_training_panel):
-    document = example_document("digits_mlp")
-    document.set_training(document.network.training.with_changes(epochs=2))
-    return make_training_panel(document)
+    return make_training_panel(example_document("digits_mlp", epochs=2))
 
 
 # ----- which datasets are pictures ---------------------------------------------------------------
