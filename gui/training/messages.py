@@ -134,7 +134,7 @@ class ConfusionUpdate:
 
 @dataclass(frozen=True)
 class GalleryUpdate:
-    """Image samples with the network's answers, mistakes first (gui.training.samples).
+    """Image samples with the network's answers, mistakes first (core.samples).
 
     ``images`` are (N, H, W) raw pixel values; ``levels`` the (low, high) of the whole subset,
     so every tile shares one grey scale; ``mistakes`` counts the wrong answers in the subset of

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QLabel, QScrollArea, QSizePolicy, QSplitter, QTab
                                QVBoxLayout, QWidget)
 
 from core.export_history import HistoryRecorder, RunHistory
+from core.samples import expects_images
 from gui.document import Document
 from gui.training import warmup
 from gui.training.boundary import BoundaryView
@@ -26,7 +27,6 @@ from gui.training.dataset_box import DatasetBox
 from gui.training.gallery import SampleGallery
 from gui.training.messages import ProgressUpdate, RunPrepared
 from gui.training.plots import MetricPlots
-from gui.training.samples import expects_images
 from gui.training.messages import RunState
 from gui.training.session import RunInfo, RunOutcome, TrainingSession, join_runs
 from gui.training.settings_box import SettingsBox

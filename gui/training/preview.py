@@ -1,7 +1,7 @@
 """A look at the chosen data before training: points, images or the first rows of the table.
 
 Two inputs are drawn as a scatter coloured by class (or by value for a regression), one input with
-a number target as x against y, image sets (the digits, IDX files: gui.training.samples) as a
+a number target as x against y, image sets (the digits, IDX files: core.samples) as a
 grid of the first images with their labels, and anything else as a table of the first rows. Raw
 values are shown, before the split and the scaling.
 """
@@ -16,8 +16,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QStackedWidget, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from core.samples import image_shape
 from core.settings import DatasetSpec
-from gui.training.samples import image_shape
 from gui.style import (ERROR_COLOR, ERROR_TEXT_STYLE, MUTED_STYLE, PAPER, POINT_COLOR, class_color,
                        value_colors)
 

@@ -15,9 +15,9 @@ import threading
 import time
 from typing import Iterator
 
+from core.samples import image_shape, pick_gallery
 from gui.training.messages import (BIG_NETWORK, ConfusionUpdate, GalleryUpdate, ProgressUpdate,
                                    RunEnded, RunPrepared, RunRequest, SurfaceUpdate, WeightsUpdate)
-from gui.training.samples import image_shape, pick_gallery
 from gui.workers import WorkerControl
 
 Messages = tuple  # what one yield delivers: the records due at that point, in order

@@ -10,11 +10,11 @@ from PySide6.QtCore import QPoint, QRectF
 
 from core.fileformat import load_network
 from core.network import Network
+from core.samples import image_shape, pick_gallery
 from core.settings import DatasetSpec
 from gui.training import TrainingPanel
 from gui.training.gallery import IDLE_TEXT, MIN_TILE, caption
 from gui.training.messages import GalleryUpdate, RunEnded, RunRequest
-from gui.training.samples import image_shape, pick_gallery
 from gui.training.worker import RunControl, TrainingJob
 from tests.gui.gui_helpers import EXAMPLES, example_document
 

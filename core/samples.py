@@ -1,9 +1,10 @@
 """Which datasets are pictures, and which of their samples the gallery shows (no Qt, no torch).
 
 The data preview (before training) and the training job (the gallery of answers) both ask
-`image_shape`, so a dataset is drawn as images in both or in neither. `pick_gallery` orders the
-samples mistakes first, each group in dataset order: a sample keeps its place while it stays
-wrong, so the class sees the mistakes thin out as the network learns, not a reshuffled grid.
+`image_shape`, so a dataset is drawn as images in both or in neither; the panel asks
+`expects_images` before the data is loaded. `pick_gallery` orders the samples mistakes first,
+each group in dataset order: a sample keeps its place while it stays wrong, so the class sees the
+mistakes thin out as the network learns, not a reshuffled grid.
 """
 
 from __future__ import annotations
