@@ -1,8 +1,15 @@
 """Edit operations on the canvas selection: delete, cut/copy/paste, duplicate, rename, select all,
-auto layout, and the canvas context menus.
+auto layout, naming a card in place, and the canvas context menus.
 
 Each operation reads the selection from the scene, asks the Document for one undo step, and
 explains refusals (never a silent no-op when the user asked for something that cannot happen).
+
+Two names, two gestures. Double-clicking a card's name edits the name the user sees on it, its
+display name, in place: file managers and diagram editors rename what they show, and a learner
+who double-clicks "Couche cachée" means that text, not the id under it. Enter (or clicking
+elsewhere) keeps it as one undo step, Escape cancels, an emptied name shows the id again. The id,
+which files, the CLI and PyTorch's module names use, is renamed with "Rename id…" (the card's
+context menu, Edit ▸ Rename, F2) or in the Properties panel, where both names stand side by side.
 """
 
 from __future__ import annotations
@@ -10,14 +17,14 @@ from __future__ import annotations
 from typing import Callable
 
 import networkx as nx
-from PySide6.QtCore import QObject, QPointF, Signal
-from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QGraphicsItem, QMenu, QWidget
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QGraphicsItem, QLineEdit, QMenu, QWidget
 
 from core.display_names import layer_name
 from core.fileformat import FileFormatError
 from core.fragments import NotAFragment
-from core.graph import GraphError
+from core.graph import LABEL_MAX, GraphError
 from gui import clipboard, dialogs
 from gui.canvas.edges import EdgeItem
 from gui.canvas.items import LayerItem
@@ -27,6 +34,7 @@ from gui.canvas.view import CanvasView
 from gui.document import Document
 
 PASTE_STEP = 40.0
+NAME_EDITOR_MIN_WIDTH = 180  # px: room to type a name longer than the card is wide
 
 
 class EditActions(QObject):
@@ -111,6 +119,43 @@ class EditActions(QObject):
             return False
         return True
 
+    def edit_label(self, layer_id: str | None = None) -> bool:
+        """Edit a card's display name in place (double-click on its name; see the module
+        docstring for why the double-click names the card rather than renaming its id)."""
+        if layer_id is None:
+            selected = self.scene.selected_layer_ids()
+            if len(selected) != 1:
+                self.message_posted.emit("Select one layer to name.")
+                return False
+            layer_id = selected[0]
+        item = self.scene.layer_items.get(layer_id)
+        if item is None:
+            return False
+        editor = NameEditor(self.view.viewport(), self.document.graph.label(layer_id))
+        editor.finished.connect(lambda text: self._set_label(layer_id, text))
+        editor.setGeometry(self._name_geometry(item, editor))
+        editor.show()
+        editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        editor.selectAll()
+        return True
+
+    def _name_geometry(self, item: LayerItem, editor: QLineEdit) -> QRect:
+        """Over the line that shows the card's name (its display name, else its id)."""
+        rects = item._geometry.rects  # the card's laid-out lines (LayerItem exposes id_rect only)
+        line = QRectF(rects.get("label") or rects.get("id") or item.boundingRect())
+        box = self.view.mapFromScene(item.mapToScene(line)).boundingRect()
+        height = max(box.height(), editor.sizeHint().height())
+        width = max(box.width(), NAME_EDITOR_MIN_WIDTH)
+        return QRect(box.left() - 2, box.center().y() - height // 2, width + 4, height)
+
+    def _set_label(self, layer_id: str, text: str) -> None:
+        if not self.document.graph.has_layer(layer_id):
+            return  # deleted (or undone away) while its name was being typed
+        try:
+            self.document.set_label(layer_id, text)
+        except GraphError as exc:
+            self.message_posted.emit(f"Name not changed: {exc}")
+
     def select_all(self) -> None:
         for item in self.scene.items():
             if isinstance(item, (LayerItem, EdgeItem)):
@@ -150,7 +195,8 @@ class EditActions(QObject):
         return menu
 
     def _layer_menu(self, menu: QMenu, layer_id: str) -> None:
-        menu.addAction("Rename…", lambda: self.rename(layer_id))
+        menu.addAction("Edit display name…", lambda: self.edit_label(layer_id))
+        menu.addAction("Rename id…", lambda: self.rename(layer_id))
         for name in ("duplicate", "copy", "cut", "delete"):
             if name in self.actions:
                 menu.addAction(self.actions[name])
@@ -165,6 +211,40 @@ class EditActions(QObject):
         if self.document.graph.layer_type(layer_id) == "Dense":
             reset = menu.addAction("Reset weights", lambda: self.document.reset_weights(layer_id))
             reset.setEnabled(bool(self.document.graph.weights(layer_id)))
+
+
+class NameEditor(QLineEdit):
+    """A one-line editor laid over a card: ``finished(text)`` once, on Enter or when the focus
+    goes elsewhere; Escape closes it without a word. It removes itself when done."""
+
+    finished = Signal(str)
+
+    def __init__(self, parent: QWidget, text: str) -> None:
+        super().__init__(text, parent)
+        self.setObjectName("card_name_editor")
+        self.setMaxLength(LABEL_MAX)
+        self.setPlaceholderText("Display name (empty: the id)")
+        self.setToolTip("The name shown on the card, in any language. Enter keeps it, Escape "
+                        "cancels; the id is renamed from the context menu.")
+        self._done = False
+        self.editingFinished.connect(self._finish)
+
+    def _finish(self) -> None:
+        if not self._done:
+            self._done = True
+            self.finished.emit(self.text())
+            self._close()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape:
+            self._done = True
+            self._close()
+            return
+        super().keyPressEvent(event)
+
+    def _close(self) -> None:
+        self.hide()
+        self.deleteLater()
 
 
 def _bind(function: Callable[[str, bool], None], layer_id: str) -> Callable[[bool], None]:

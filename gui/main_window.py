@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         doc.document_replaced.connect(self._on_document_replaced)
         self.layer_palette.layer_requested.connect(self.add_layer_from_palette)
         self.scene.layer_selection_changed.connect(self.properties.show_selection)
-        self.scene.rename_requested.connect(self.edit_actions.rename)
+        self.scene.label_edit_requested.connect(self.edit_actions.edit_label)
         self.problems.layer_activated.connect(self.select_and_center)
         self.view.context_menu_provider = self.edit_actions.context_menu
         self.view.files_dropped.connect(self.open_dropped_files)

@@ -220,10 +220,13 @@ class LayerItem(QGraphicsItem):
         return super().itemChange(change, value)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        """A double-click on the card's name (its type, display name or id line) edits the
+        display name, the name the user sees (gui/edit_actions.py says why)."""
         scene = self.scene()
-        if self.id_rect().adjusted(-4, -3, 4, 3).contains(event.pos()) \
-                and hasattr(scene, "rename_requested"):
-            scene.rename_requested.emit(self.layer_id)
+        names = [r for k, r in self._geometry.rects.items() if k in ("title", "label", "id")]
+        if any(r.adjusted(-4, -3, 4, 3).contains(event.pos()) for r in names) \
+                and hasattr(scene, "label_edit_requested"):
+            scene.label_edit_requested.emit(self.layer_id)
             event.accept()
             return
         super().mouseDoubleClickEvent(event)

@@ -30,7 +30,7 @@ GRID = 24.0
 
 class NetworkScene(QGraphicsScene):
     layer_selection_changed = Signal(list)  # ids of the selected layers
-    rename_requested = Signal(str)
+    label_edit_requested = Signal(str)  # a card's name was double-clicked: edit its display name
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from gui.style import ERROR_COLOR
 
@@ -183,13 +183,18 @@ def test_rename_via_dialog_and_refusal(window, monkeypatch):
     assert graph.has_layer("h") and "h" in window.scene.layer_items
 
 
-def test_double_click_on_id_asks_for_new_name(window, monkeypatch, qtbot):
+def test_double_click_on_id_edits_the_display_name_not_the_id(window, qtbot):
+    """The id is renamed with F2 / the context menu (above); a double-click names the card
+    (tests/gui/test_display_names_gui.py)."""
     load(window, xor_network())
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("first", True)))
     item = window.scene.layer_items["h"]
     point = view_point(window, item.mapToScene(item.id_rect().center()))
     qtbot.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    assert window.document.graph.has_layer("first")
+    editor = window.view.viewport().findChild(QLineEdit, "card_name_editor")
+    assert editor is not None and editor.isVisible()  # no id dialog: it would fail the test
+    qtbot.keyClicks(editor, "first")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.document.graph.has_layer("h") and window.document.graph.label("h") == "first"
 
 
 def test_auto_layout_is_one_undo_step(window):

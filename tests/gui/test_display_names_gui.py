@@ -9,12 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from core.fileformat import load_network
 from gui.document import Document
 from gui.inspector import InspectorPanel
-from tests.gui.gui_helpers import load, network
+from tests.gui.gui_helpers import load, network, view_point
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
 LABEL = "Couche cachée"
@@ -100,3 +102,69 @@ def test_the_rename_dialog_names_the_layer_by_its_label(make_window, monkeypatch
     assert window.edit_actions.rename("hidden")
     assert asked == ["New id for 'Couche cachée' (hidden):"]
     assert window.document.graph.label("h2") == LABEL
+
+
+# ----- double-click edits the display name -----------------------------------------------------
+def name_editor(window) -> QLineEdit | None:
+    editors = [e for e in window.view.viewport().findChildren(QLineEdit, "card_name_editor")
+               if e.isVisible()]
+    return editors[0] if editors else None
+
+
+def double_click_name(window, layer_id: str) -> None:
+    item = window.scene.layer_items[layer_id]
+    rect = item._geometry.rects["label" if window.document.graph.label(layer_id) else "id"]
+    point = view_point(window, item.mapToScene(rect.center()))
+    QTest.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier, point)
+    QApplication.processEvents()
+
+
+def test_double_clicking_a_cards_name_edits_its_display_name_in_one_undo_step(make_window):
+    window = make_window()
+    load(window, image_net())
+    stack = window.document.undo_stack
+    before = stack.count()
+    double_click_name(window, "hidden")
+    editor = name_editor(window)
+    assert editor is not None and editor.text() == LABEL and editor.hasFocus()
+    editor.setText("Première couche")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    graph = window.document.graph
+    assert graph.label("hidden") == "Première couche" and graph.has_layer("hidden")  # id kept
+    assert stack.count() == before + 1 and name_editor(window) is None
+    stack.undo()
+    assert graph.label("hidden") == LABEL
+    stack.redo()
+    assert graph.label("hidden") == "Première couche"
+
+
+def test_double_clicking_an_unlabelled_cards_id_names_it_and_escape_cancels(make_window):
+    window = make_window()
+    load(window, image_net())
+    window.document.set_label("hidden", "")
+    before = window.document.undo_stack.count()
+    double_click_name(window, "hidden")
+    editor = name_editor(window)
+    assert editor is not None and editor.text() == "" and editor.placeholderText()
+    editor.setText("ignored")
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
+    QApplication.processEvents()
+    assert window.document.graph.label("hidden") == "" and name_editor(window) is None
+    assert window.document.undo_stack.count() == before
+    double_click_name(window, "hidden")
+    editor = name_editor(window)
+    editor.setText("Couche cachée")
+    QTest.keyClick(editor, Qt.Key.Key_Enter)
+    QApplication.processEvents()
+    assert window.document.graph.label("hidden") == LABEL and window.document.graph.has_layer("hidden")
+
+
+def test_the_context_menu_still_renames_the_id(make_window):
+    window = make_window()
+    load(window, image_net())
+    menu = window.edit_actions.context_menu(window.scene.layer_items["hidden"],
+                                            window.scene.layer_items["hidden"].pos())
+    texts = [a.text() for a in menu.actions()]
+    assert "Rename id…" in texts and "Edit display name…" in texts
