@@ -1,9 +1,11 @@
 """Import the training code and wake PyTorch's optimizers before the first Train click.
 
 `import torch` alone is not enough: the first `torch.optim.Adam(...)` imports torch._dynamo, which
-takes 1.5-3 s on the course machines. Doing it once in a daemon thread, a moment after the panel
-is first shown, makes the first run start as fast as the next ones (the XOR lesson trains in well
-under a second). Python's import lock makes a concurrent import elsewhere simply wait.
+takes 1.5-3 s on the course machines. So every optimizer of the registry (core.optimizers) that
+follows gradients takes one step here, built as training builds it: a new entry is woken too.
+Doing it once in a daemon thread, a moment after the panel is first shown, makes the first run
+start as fast as the next ones (the XOR lesson trains in well under a second). Python's import
+lock makes a concurrent import elsewhere simply wait.
 """
 
 from __future__ import annotations
@@ -22,19 +24,30 @@ def warm_up() -> None:
     try:
         import importlib
 
-        import torch
         for module in ("core.run_setup", "core.training", "core.probes"):
             importlib.import_module(module)
-        param = torch.nn.Parameter(torch.zeros(2))
-        for optimizer in (torch.optim.Adam([param]), torch.optim.SGD([param], lr=0.1),
-                          torch.optim.RMSprop([param])):
-            optimizer.zero_grad()
-            (param * param).sum().backward()
-            optimizer.step()
+        _step_every_optimizer()
     except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first run
         pass
     finally:
         _done.set()
+
+
+def _step_every_optimizer() -> None:
+    """One step of each registered optimizer that uses gradients, built by `make_optimizer` from
+    default settings naming it. A rule without gradients (the perceptron's) needs no waking."""
+    import torch
+
+    from core.optim import make_optimizer
+    from core.optimizers import OPTIMIZERS
+    from core.settings import TrainingSettings
+    model = torch.nn.Linear(2, 1)
+    for entry in OPTIMIZERS:
+        if entry.uses_gradients:
+            optimizer = make_optimizer(model, TrainingSettings(optimizer=entry.name))
+            optimizer.zero_grad()
+            model(torch.ones(1, 2)).sum().backward()
+            optimizer.step()
 
 
 def start() -> None:
