@@ -2,6 +2,10 @@
 
 The interface is a contract (scripts and tests rely on it): see README.md. Exit codes: 0 success,
 1 invalid network, unreadable file or a run that diverged, 2 bad usage.
+
+``--lang fr|en`` (before or after the command) chooses the language of the human-readable text;
+without it the text follows the language main.py took from the system locale. JSON output keeps
+its English keys and machine values (``"reason": "completed"``) in every language.
 """
 
 from __future__ import annotations
@@ -15,38 +19,74 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from core.display_names import labels_of, name_from
+from core import i18n
 from core.fileformat import (FileFormatError, SaveError, check_save_target, load_network,
                              save_network)
 from core.layers import shape_text
+from core.i18n import _, format_number
 from core.network import Network
 from core.settings import SettingsError
 from core.validation import validate
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in the chosen language: our headings, help texts and "error:" prefix (the
+    wording of argparse's own complaints, such as "invalid choice", stays English)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, formatter_class=_HelpFormatter, **kwargs)
+        self._positionals.title = _("positional arguments")
+        self._optionals.title = _("options")
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help=_("show this help message and exit"))
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {_error(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="NeuroCanvas headless commands.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("validate", help="check a network file and show its layers and shapes")
-    v.add_argument("file")
-    t = sub.add_parser("train", help="train a network file")
-    t.add_argument("file")
-    t.add_argument("--epochs", type=int, help="override the file's epoch count")
-    t.add_argument("--seed", type=int, help="override the file's seed")
-    t.add_argument("--json", action="store_true", help="one JSON object per line per epoch")
-    t.add_argument("--save", metavar="OUT", help="write the network with trained weights")
-    i = sub.add_parser("inspect", help="trace one training step: forward, loss, backward, update")
-    i.add_argument("file")
-    i.add_argument("--sample", type=int, help="trace this sample instead of the first batch")
-    i.add_argument("--json", action="store_true")
+    """Built when used, after the language is chosen: its help texts are translated."""
+    lang = _Parser(add_help=False)
+    lang.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS,
+                      help=_("language of the messages (default: the system's)"))
+    parser = _Parser(prog="main.py", description=_("NeuroCanvas headless commands."),
+                     parents=[lang])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                title=_("commands"))
+    v = sub.add_parser("validate", parents=[lang],
+                       help=_("check a network file and show its layers and shapes"))
+    v.add_argument("file", help=_("the network file (.json)"))
+    t = sub.add_parser("train", parents=[lang], help=_("train a network file"))
+    t.add_argument("file", help=_("the network file (.json)"))
+    t.add_argument("--epochs", type=int, help=_("override the file's epoch count"))
+    t.add_argument("--seed", type=int, help=_("override the file's seed"))
+    t.add_argument("--json", action="store_true", help=_("one JSON object per line per epoch"))
+    t.add_argument("--save", metavar="OUT", help=_("write the network with trained weights"))
+    i = sub.add_parser("inspect", parents=[lang],
+                       help=_("trace one training step: forward, loss, backward, update"))
+    i.add_argument("file", help=_("the network file (.json)"))
+    i.add_argument("--sample", type=int, help=_("trace this sample instead of the first batch"))
+    i.add_argument("--json", action="store_true", help=_("print the trace as one JSON object"))
     return parser
 
 
 def run_cli(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    language = i18n.language_option(argv)
+    if language:
+        i18n.set_language(language)
     args = build_parser().parse_args(argv)
     try:
         network = load_network(args.file)
     except FileFormatError as exc:
-        print(f"error: {exc}", file=err)
+        print(_error(str(exc)), file=err)
         return 1
     command = {"validate": cmd_validate, "train": cmd_train, "inspect": cmd_inspect}[args.command]
     try:
@@ -54,8 +94,13 @@ def run_cli(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     except (RuntimeError, ValueError, OSError, MemoryError) as exc:
         # Every step runs inside this net: a late failure (the final evaluation, the save) is
         # still one line and exit 1, never a traceback.
-        print(f"error: {args.command} failed: {_one_line(exc)}", file=err)
+        print(_error(_("{command} failed: {reason}").format(command=args.command,
+                                                            reason=_one_line(exc))), file=err)
         return 1
+
+
+def _error(text: str) -> str:
+    return _("error: {message}").format(message=text)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -92,7 +137,7 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
     try:
         network.training = replace(network.training, **changes)
     except SettingsError as exc:
-        print(f"error: --{exc.field}: {exc}", file=err)
+        print(_error(f"--{exc.field}: {exc}"), file=err)
         return 2
     if args.save is not None and not _save_target_ok(args.save, err):
         return 2 if not args.save.strip() else 1
@@ -112,12 +157,12 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
                  "reason": finished.reason, "message": finished.message,
                  "health": finished.health, "advice": finished.advice or None}
     except (RuntimeError, ValueError) as exc:  # e.g. a shape torch refuses at run time
-        print(f"error: training failed: {_one_line(exc)}", file=err)
+        print(_error(_("training failed: {reason}").format(reason=_one_line(exc))), file=err)
         return 1
     _print_final(final, args.json, out)
     if finished.reason == "diverged":  # never save weights that blew up
         if args.save:
-            print(f"error: not saved: {finished.message}", file=err)
+            print(_error(_("not saved: {reason}").format(reason=finished.message)), file=err)
         return 1
     if args.save:
         # the file remembers how far its weights got: a later train or inspect continues the
@@ -131,12 +176,12 @@ def cmd_train(network: Network, args: argparse.Namespace, out: TextIO, err: Text
 def _save_target_ok(path: str, err: TextIO) -> bool:
     """Refuse a --save target that cannot work before training, so no run is wasted on it."""
     if not path.strip():
-        print("error: --save needs a file name (got an empty one).", file=err)
+        print(_error(_("--save needs a file name (got an empty one).")), file=err)
         return False
     try:
         check_save_target(path)
     except OSError as exc:
-        print(f"error: {exc}", file=err)
+        print(_error(str(exc)), file=err)
         return False
     return True
 
@@ -148,7 +193,7 @@ def cmd_inspect(network: Network, args: argparse.Namespace, out: TextIO, err: Te
     _use_one_thread()
     result = compute_trace(TraceRequest(0, network, Path(args.file).resolve().parent, args.sample))
     if not result.ok:
-        print(f"error: {result.error}", file=err)
+        print(_error(result.error), file=err)
         return 2 if result.error_kind == "sample" else 1
     if args.json:
         print(json.dumps(result.trace.to_json()), file=out)
@@ -169,7 +214,7 @@ def _prepare(network: Network, file: str, err: TextIO, purpose: str = "train"):
     try:
         run = prepare_run(network, base_dir, purpose=purpose)
     except (RunError, ValueError) as exc:
-        print(f"error: {exc}", file=err)
+        print(_error(str(exc)), file=err)
         return None
     return run, Trainer(run.model, run.dataset, network.training, run.loss,
                         schedule_offset=network.schedule_offset())
@@ -182,8 +227,8 @@ def _note_outside_data(network: Network, base_dir: Path, err: TextIO) -> None:
     from core.datasets import outside_paths
     from core.datasets.base import excerpt
     for path in outside_paths(network.dataset, base_dir):
-        print(f"note: reading data from outside the network file's folder: {excerpt(str(path), 300)}",
-              file=err)
+        print(_("note: reading data from outside the network file's folder: {path}")
+              .format(path=excerpt(str(path), 300)), file=err)
 
 
 def _use_one_thread() -> None:
@@ -217,15 +262,21 @@ def _print_final(final: dict[str, Any], as_json: bool, out: TextIO) -> None:
     if as_json:
         print(json.dumps({k: _clean(v) for k, v in final.items()}), file=out)
     else:
-        advice = f"\nwarning: {final['advice']}" if final.get("advice") else ""
-        print(f"{final['message']}{advice}\nfinal: {_human(final)}", file=out)
+        advice = "\n" + _("warning: {message}").format(message=final["advice"]) \
+            if final.get("advice") else ""
+        print(f"{final['message']}{advice}\n" + _("final: {stats}").format(stats=_human(final)),
+              file=out)
 
 
 def _human(row: dict[str, Any]) -> str:
-    parts = [f"epoch {row['epoch']}"]
-    for key in ("train_loss", "val_loss", "train_accuracy", "val_accuracy"):
+    """One epoch as text: "epoch 3  train_loss 0.375" (French: "époque 3  perte_entraînement
+    0,375"); the English names are the JSON keys, so a reader of both finds the same words."""
+    labels = {"train_loss": _("train_loss"), "val_loss": _("val_loss"),
+              "train_accuracy": _("train_accuracy"), "val_accuracy": _("val_accuracy")}
+    parts = [_("epoch {number}").format(number=row["epoch"])]
+    for key, label in labels.items():
         if row.get(key) is not None:
-            parts.append(f"{key} {row[key]:.6g}")
+            parts.append(f"{label} {format_number(row[key], '.6g')}")
     return "  ".join(parts)
 
 
@@ -237,10 +288,10 @@ def _save_trained(network: Network, model, path: str, err: TextIO) -> int:
     try:
         save_network(network, path)
     except SaveError as exc:  # names the path and the reason already
-        print(f"error: {exc}", file=err)
+        print(_error(str(exc)), file=err)
         return 1
     except (OSError, FileFormatError) as exc:
-        print(f"error: Cannot save {path}: {exc}", file=err)
+        print(_error(_("Cannot save {path}: {reason}").format(path=path, reason=exc)), file=err)
         return 1
     return 0
 

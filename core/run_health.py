@@ -19,6 +19,8 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
+from core.i18n import _, format_number, format_percent
+
 MIN_EPOCHS = 3  # fewer epochs (a Step epoch, a run stopped at once) are not judged
 CHANCE_MARGIN = 0.02  # accuracy within this of the majority-class rate learned nothing
 BASELINE_SHARE = 0.95  # regression: loss above this share of the mean predictor's learned nothing
@@ -81,35 +83,49 @@ def diagnose(summary: RunSummary) -> Diagnosis | None:
 
 
 def _result(summary: RunSummary) -> str:
-    loss = f"loss {summary.train_losses[-1]:.4g}"
+    loss = format_number(summary.train_losses[-1], ".4g")
     if summary.classification and summary.accuracy is not None:
-        return (f"{loss}, accuracy {summary.accuracy:.0%}: no better than always answering the "
-                f"most frequent class ({summary.chance:.0%})")
-    return f"{loss}: no better than always answering the mean of the targets"
+        return _("loss {loss}, accuracy {accuracy}: no better than always answering the most "
+                 "frequent class ({chance})").format(loss=loss,
+                                                     accuracy=format_percent(summary.accuracy),
+                                                     chance=format_percent(summary.chance or 0))
+    return _("loss {loss}: no better than always answering the mean of the targets").format(
+        loss=loss)
+
+
+def _numbers(summary: RunSummary) -> dict[str, str]:
+    return {"result": _result(summary), "rate": format_number(summary.learning_rate),
+            "largest": format_number(summary.largest_weight, ".3g"),
+            "example": format_number(0.01)}
 
 
 def _saturated_text(summary: RunSummary) -> str:
-    thrown = (f", the weights thrown far out of range (largest {summary.largest_weight:.3g})"
-              if summary.largest_weight > HUGE_WEIGHT else "")
-    return (f"The network learned nothing ({_result(summary)}). Its units are saturated — outputs "
-            f"pinned at their limits{thrown} — so the gradients are zero. The learning rate "
-            f"({summary.learning_rate:g}) is probably too high: lower it (for example to 0.01), "
-            "reset the weights and train again.")
+    values = _numbers(summary)
+    if summary.largest_weight > HUGE_WEIGHT:
+        return _("The network learned nothing ({result}). Its units are saturated — outputs pinned "
+                 "at their limits, the weights thrown far out of range (largest {largest}) — so "
+                 "the gradients are zero. The learning rate ({rate}) is probably too high: lower "
+                 "it (for example to {example}), reset the weights and train again.").format(**values)
+    return _("The network learned nothing ({result}). Its units are saturated — outputs pinned at "
+             "their limits — so the gradients are zero. The learning rate ({rate}) is probably too "
+             "high: lower it (for example to {example}), reset the weights and train again."
+             ).format(**values)
 
 
 def _exploding_text(summary: RunSummary) -> str:
-    return (f"The network learned nothing ({_result(summary)}). The weights grew out of range "
-            f"(largest {summary.largest_weight:.3g}): the learning rate ({summary.learning_rate:g}) "
-            "is probably too high. Lower it (for example to 0.01), reset the weights and train "
-            "again.")
+    return _("The network learned nothing ({result}). The weights grew out of range (largest "
+             "{largest}): the learning rate ({rate}) is probably too high. Lower it (for example "
+             "to {example}), reset the weights and train again.").format(**_numbers(summary))
 
 
 def _stuck_text(summary: RunSummary, losses: list[float]) -> str:
     first, last = losses[0], losses[-1]
     moved = abs(first - last) <= FLAT_SHARE * max(abs(first), 1e-12)
-    cause = (f"The loss has hardly moved since the first epoch: the learning rate "
-             f"({summary.learning_rate:g}) is probably too small. Raise it (for example to 0.01) "
-             "and train again." if moved else
-             "The loss stopped improving: try a higher learning rate, more hidden units, another "
-             "activation (tanh or relu), or reset the weights to start from other random values.")
-    return f"The network learned nothing ({_result(summary)}). {cause}"
+    values = _numbers(summary)
+    if moved:
+        return _("The network learned nothing ({result}). The loss has hardly moved since the "
+                 "first epoch: the learning rate ({rate}) is probably too small. Raise it (for "
+                 "example to {example}) and train again.").format(**values)
+    return _("The network learned nothing ({result}). The loss stopped improving: try a higher "
+             "learning rate, more hidden units, another activation (tanh or relu), or reset the "
+             "weights to start from other random values.").format(**values)

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from core.datasets import Dataset
+from core.i18n import _, format_number, ngettext
 from core.losses import correct_count, loss_entry, make_loss, weight_penalty
 from core.optim import make_optimizer, scheduled_lr
 from core.optimizers import optimizer_entry
@@ -127,7 +128,7 @@ class Trainer:
         self.target_epoch = self.epochs_run + self.settings.epochs
         self._first_epoch = self.epochs_run + 1  # its first batch comes before any update
         self._run_losses: list[float] = []  # this run's epoch losses, for its health verdict
-        for _ in range(self.settings.epochs):
+        for _epoch_index in range(self.settings.epochs):
             epoch = self.epochs_run + 1
             lr = self._set_learning_rate(epoch)
             losses, outputs = [], []
@@ -136,7 +137,7 @@ class Trainer:
                 self.model.train()
             for index, rows in enumerate(batches, start=1):
                 if stop.is_set():
-                    yield self._finished("stopped", "Stopped by the user.", start)
+                    yield self._finished("stopped", _("Stopped by the user."), start)
                     return
                 loss, output = self._train_batch(rows)
                 if not math.isfinite(loss):
@@ -156,19 +157,29 @@ class Trainer:
             best, waited = (monitored, 0) if monitored < best else (best, waited + 1)
             patience = self.settings.early_stopping_patience
             if patience and waited >= patience:
-                watched = "validation" if stats.val_loss is not None else "training"
                 yield self._after_last_update(start) or self._finished(
-                    "early_stopping", f"Early stopping: the {watched} loss has not improved for "
-                    f"{patience} epochs (best {best:.6g}).", start)
+                    "early_stopping", self._early_stopping_text(stats, patience, best), start)
                 return
         yield self._after_last_update(start) or \
-            self._finished("completed", f"Finished {self.epochs_run} epochs.", start)
+            self._finished("completed", ngettext("Finished {count} epoch.", "Finished {count} epochs.",
+                                                 self.epochs_run).format(count=self.epochs_run), start)
+
+    @staticmethod
+    def _early_stopping_text(stats: EpochStats, patience: int, best: float) -> str:
+        values = {"count": patience, "best": format_number(best, ".6g")}
+        if stats.val_loss is not None:
+            return ngettext("Early stopping: the validation loss has not improved for {count} epoch "
+                            "(best {best}).", "Early stopping: the validation loss has not improved "
+                            "for {count} epochs (best {best}).", patience).format(**values)
+        return ngettext("Early stopping: the training loss has not improved for {count} epoch "
+                        "(best {best}).", "Early stopping: the training loss has not improved for "
+                        "{count} epochs (best {best}).", patience).format(**values)
 
     def _after_last_update(self, start: float) -> RunFinished | None:
         """A "diverged" finish when the last update broke the weights, else None. Every batch
         loss is computed before its update, so only a look after the last one catches a run
         that blows up on its final step (lr 1e6 on the line: W = 4.5e21, loss inf)."""
-        loss, _ = self.evaluate(self.x_train, self.y_train)
+        loss, _outputs = self.evaluate(self.x_train, self.y_train)
         broken = loss is not None and not math.isfinite(loss)
         if not broken and all(bool(torch.isfinite(p).all()) for p in self.model.parameters()):
             return None
@@ -322,16 +333,18 @@ class Trainer:
     def _divergence_text(self, value: float, epoch: int, batch: int | None,
                          after_last: bool = False) -> str:
         if batch == 1 and epoch == getattr(self, "_first_epoch", 1):
-            return (f"Training stopped: the loss is {value} on the first batch, before any weight "
-                    "was updated, so the learning rate is not the cause. The starting weights or "
-                    "the data give a result out of range: reset the weights, and check the data "
-                    "for very large values.")
-        where = f"epoch {epoch}, batch {batch}" if batch else f"epoch {epoch}"
+            return _("Training stopped: the loss is {value} on the first batch, before any weight "
+                     "was updated, so the learning rate is not the cause. The starting weights or "
+                     "the data give a result out of range: reset the weights, and check the data "
+                     "for very large values.").format(value=value)
+        where = (_("epoch {epoch}, batch {batch}") if batch else _("epoch {epoch}"))
         if after_last:
-            where = f"the end of epoch {epoch} (after its last update)"
-        return (f"Training stopped: the loss became {value} at {where}. The weights grew out of "
-                f"range — the learning rate ({self.settings.learning_rate:g}) is probably too high. "
-                "Lower it (for example to 0.01), reset the weights and train again.")
+            where = _("the end of epoch {epoch} (after its last update)")
+        return _("Training stopped: the loss became {value} at {where}. The weights grew out of "
+                 "range — the learning rate ({rate}) is probably too high. Lower it (for example "
+                 "to {example}), reset the weights and train again.").format(
+            value=value, where=where.format(epoch=epoch, batch=batch),
+            rate=format_number(self.settings.learning_rate), example=format_number(0.01))
 
 
 def _class_shares(y: torch.Tensor) -> torch.Tensor:

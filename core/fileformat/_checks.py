@@ -20,6 +20,7 @@ from core.fileformat._common import (FORMAT_NAME, FileFormatError, child, descri
 from core.fileformat._trained import check_trained, upgrade_v1
 from core.fileformat._weights import check_weights
 from core.graph import ID_PATTERN, label_problem
+from core.i18n import _
 from core.layers import LayerSpec, ParamError, ParamSpec, all_specs, get_spec
 from core.network import Lesson, TrainedState
 from core.settings import DatasetSpec, SettingsError, TrainingSettings
@@ -60,8 +61,8 @@ class Document:
 
 def check_document(data: Any) -> Document:
     """Every field checked and converted, in an order that reports the most basic problem first."""
-    root = expect_object(data, "$", 'a network file: a JSON object that starts {"format": '
-                                    '"neurocanvas-network", "version": 1, ...}')
+    root = expect_object(data, "$", _('a network file: a JSON object that starts {"format": '
+                                      '"neurocanvas-network", "version": 1, ...}'))
     _check_format(root)
     root = _migrate(root, _check_version(root))
     _check_keys(root, "$", TOP_KEYS, required=("name", "layers", "connections"))
@@ -81,26 +82,29 @@ def check_document(data: Any) -> Document:
 
 def _check_format(root: dict[str, Any]) -> None:
     if "format" not in root:
-        raise FileFormatError('This is not a NeuroCanvas network file: it has no "format" key '
-                              f'(expected "format": "{FORMAT_NAME}").', "$.format")
+        raise FileFormatError(_('This is not a NeuroCanvas network file: it has no "format" key '
+                                '(expected "format": "{name}").').format(name=FORMAT_NAME), "$.format")
     if root["format"] != FORMAT_NAME:
-        raise FileFormatError(f'This is not a NeuroCanvas network file: "format" is '
-                              f'{describe(root["format"])}, expected "{FORMAT_NAME}".', "$.format")
+        raise FileFormatError(_('This is not a NeuroCanvas network file: "format" is {value}, '
+                                'expected "{name}".').format(value=describe(root["format"]),
+                                                              name=FORMAT_NAME), "$.format")
 
 
 def _check_version(root: dict[str, Any]) -> int:
     version = root.get("version")
     if "version" not in root or isinstance(version, bool) or not isinstance(version, int):
-        got = "missing" if "version" not in root else describe(version)
-        raise FileFormatError(f"The file version must be a whole number such as 1 (it is {got}).",
-                              "$.version")
-    shown = version if abs(version) < 10**9 else "far out of range"
+        got = _("missing") if "version" not in root else describe(version)
+        raise FileFormatError(_("The file version must be a whole number such as 1 (it is {value})."
+                                ).format(value=got), "$.version")
+    shown = version if abs(version) < 10**9 else _("far out of range")
     if version > common.FORMAT_VERSION:
         raise FileFormatError(
-            f"This file was written by a newer NeuroCanvas (file version {shown}, this program reads "
-            f"up to {common.FORMAT_VERSION}): update NeuroCanvas to open it.", "$.version")
+            _("This file was written by a newer NeuroCanvas (file version {version}, this program "
+              "reads up to {newest}): update NeuroCanvas to open it.").format(
+                version=shown, newest=common.FORMAT_VERSION), "$.version")
     if version < 1:
-        raise FileFormatError(f"There is no file version {shown}: versions start at 1.", "$.version")
+        raise FileFormatError(_("There is no file version {version}: versions start at 1.").format(
+            version=shown), "$.version")
     return version
 
 
@@ -112,24 +116,24 @@ def _migrate(root: dict[str, Any], version: int) -> dict[str, Any]:
 
 
 def _check_layers(value: Any, path: str) -> tuple[LayerRecord, ...]:
-    items = expect_list(value, path, 'a list of layers such as {"id": "hidden", "type": "Dense"}')
+    items = expect_list(value, path, _('a list of layers such as {"id": "hidden", "type": "Dense"}'))
     if len(items) > common.MAX_LAYERS:
-        raise FileFormatError(f"The file has {len(items)} layers; NeuroCanvas opens at most "
-                              f"{common.MAX_LAYERS}.", path)
+        raise FileFormatError(_("The file has {count} layers; NeuroCanvas opens at most {limit}."
+                                ).format(count=len(items), limit=common.MAX_LAYERS), path)
     records: dict[str, LayerRecord] = {}
     for index, item in enumerate(items):
         record = _check_layer(item, child(path, index))
         if record.id in records:
             first = list(records).index(record.id)
-            raise FileFormatError(f"The id {quote(record.id)} is already used by "
-                                  f"{child(path, first)}: give every layer its own id.",
+            raise FileFormatError(_("The id {id} is already used by {path}: give every layer its "
+                                    "own id.").format(id=quote(record.id), path=child(path, first)),
                                   child(child(path, index), "id"))
         records[record.id] = record
     return tuple(records.values())
 
 
 def _check_layer(value: Any, path: str) -> LayerRecord:
-    layer = expect_object(value, path, 'a layer such as {"id": "hidden", "type": "Dense"}')
+    layer = expect_object(value, path, _('a layer such as {"id": "hidden", "type": "Dense"}'))
     _check_keys(layer, path, LAYER_KEYS, required=("id", "type"))
     layer_id = _check_id(layer["id"], child(path, "id"))
     spec = _check_type(layer["type"], child(path, "type"))
@@ -142,8 +146,8 @@ def _check_layer(value: Any, path: str) -> LayerRecord:
 def _check_label(value: Any, path: str) -> str:
     """A display name: free text ("Couche cachée 1"), one line, at most LABEL_MAX characters."""
     if not isinstance(value, str):
-        raise FileFormatError(f'A layer\'s label must be text such as "Couche cachée 1" (got '
-                              f"{describe(value)}).", path)
+        raise FileFormatError(_('A layer\'s label must be text such as "Hidden layer 1" (got '
+                                "{value}).").format(value=describe(value)), path)
     problem = label_problem(value)
     if problem:
         raise FileFormatError(problem, path)
@@ -152,32 +156,37 @@ def _check_label(value: Any, path: str) -> str:
 
 def _check_id(value: Any, path: str) -> str:
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
-        raise FileFormatError(f"A layer id must be text made of letters, digits and _, starting with "
-                              f"a letter or _, at most 64 characters (got {describe(value)}).", path)
+        raise FileFormatError(_("A layer id must be text made of letters, digits and _, starting "
+                                "with a letter or _, at most 64 characters (got {value}).").format(
+                                    value=describe(value)), path)
     return value
 
 
 def _check_type(value: Any, path: str) -> LayerSpec:
     if not isinstance(value, str):
-        raise FileFormatError(f'The layer type must be text such as "Dense" (got {describe(value)}).',
-                              path)
+        raise FileFormatError(_('The layer type must be text such as "Dense" (got {value}).').format(
+            value=describe(value)), path)
     try:
         return get_spec(value)
     except KeyError:
         names = [spec.type_name for spec in all_specs()]
-        hint = did_you_mean(value, names) or f" Known types: {', '.join(names)}."
-        raise FileFormatError(f"Unknown layer type {quote(value)}.{hint}", path) from None
+        hint = did_you_mean(value, names) or " " + _("Known types: {names}.").format(
+            names=", ".join(names))
+        raise FileFormatError(_("Unknown layer type {type}.").format(type=quote(value)) + hint,
+                              path) from None
 
 
 def _check_params(spec: LayerSpec, value: Any, path: str) -> dict[str, Any]:
     """Each parameter coerced on its own, so that a bad value is reported at its own path."""
-    params = expect_object(value, path, 'an object of parameters such as {"units": 4}')
+    params = expect_object(value, path, _('an object of parameters such as {"units": 4}'))
     names = [p.name for p in spec.params]
     for name, raw in params.items():
         if name not in names:
-            listing = f" Its parameters are: {', '.join(names)}." if names else " It has none."
-            raise FileFormatError(f"{spec.type_name} has no parameter {quote(name)}."
-                                  f"{did_you_mean(name, names) or listing}", child(path, name))
+            listing = " " + (_("Its parameters are: {names}.").format(names=", ".join(names))
+                             if names else _("It has none."))
+            raise FileFormatError(_("{type} has no parameter {name}.").format(
+                type=spec.type_name, name=quote(name)) + (did_you_mean(name, names) or listing),
+                child(path, name))
         _coerce(spec.param(name), raw, child(path, name))
     return spec.normalize(params)
 
@@ -188,13 +197,14 @@ def _coerce(param: ParamSpec, raw: Any, path: str) -> None:
     except ParamError as exc:
         raise FileFormatError(sentence(str(exc)), path) from None
     except OverflowError:
-        raise FileFormatError(f"{param.label}: {describe(raw)} is far too large.", path) from None
+        raise FileFormatError(_("{parameter}: {value} is far too large.").format(
+            parameter=param.label, value=describe(raw)), path) from None
 
 
 def _check_position(value: Any, path: str) -> tuple[float, float]:
     if not isinstance(value, list) or len(value) != 2:
-        raise FileFormatError("The canvas position must be [x, y], a list of two numbers "
-                              f"(got {describe(value)}).", path)
+        raise FileFormatError(_("The canvas position must be [x, y], a list of two numbers "
+                                "(got {value}).").format(value=describe(value)), path)
     for index, item in enumerate(value):
         if not is_number(item):
             raise FileFormatError(expected_number(item), child(path, index))
@@ -202,23 +212,28 @@ def _check_position(value: Any, path: str) -> tuple[float, float]:
 
 
 def _check_connections(value: Any, path: str, ids: Collection[str]) -> tuple[tuple[str, str], ...]:
-    items = expect_list(value, path, f"a list of connections such as {CONNECTION_EXAMPLE}")
+    items = expect_list(value, path, _("a list of connections such as {example}").format(
+        example=CONNECTION_EXAMPLE))
     if len(items) > common.MAX_CONNECTIONS:
-        raise FileFormatError(f"The file has {len(items)} connections; NeuroCanvas opens at most "
-                              f"{common.MAX_CONNECTIONS}.", path)
+        raise FileFormatError(_("The file has {count} connections; NeuroCanvas opens at most "
+                                "{limit}.").format(count=len(items), limit=common.MAX_CONNECTIONS),
+                              path)
     first_use: dict[tuple[str, str], int] = {}
     for index, item in enumerate(items):
         edge = _check_connection(item, child(path, index), ids)
         if edge in first_use:
-            raise FileFormatError(f"This repeats {child(path, first_use[edge])} ({edge[0]} -> "
-                                  f"{edge[1]}): remove one of them.", child(path, index))
+            raise FileFormatError(_("This repeats {path} ({source} -> {target}): remove one of "
+                                    "them.").format(path=child(path, first_use[edge]),
+                                                    source=edge[0], target=edge[1]),
+                                  child(path, index))
         first_use[edge] = index
     _check_acyclic(first_use, path)
     return tuple(first_use)
 
 
 def _check_connection(value: Any, path: str, ids: Collection[str]) -> tuple[str, str]:
-    connection = expect_object(value, path, f"a connection such as {CONNECTION_EXAMPLE}")
+    connection = expect_object(value, path, _("a connection such as {example}").format(
+        example=CONNECTION_EXAMPLE))
     _check_keys(connection, path, ("from", "to"), required=("from", "to"))
     return (_check_endpoint(connection["from"], child(path, "from"), ids),
             _check_endpoint(connection["to"], child(path, "to"), ids))
@@ -226,11 +241,12 @@ def _check_connection(value: Any, path: str, ids: Collection[str]) -> tuple[str,
 
 def _check_endpoint(value: Any, path: str, ids: Collection[str]) -> str:
     if not isinstance(value, str):
-        raise FileFormatError(f"Expected a layer id as text (got {describe(value)}).", path)
+        raise FileFormatError(_("Expected a layer id as text (got {value}).").format(
+            value=describe(value)), path)
     if value not in ids:
-        raise FileFormatError(f"There is no layer with the id {quote(value)}."
-                              f"{did_you_mean(value, ids)} Connections can only join layers listed "
-                              'under "layers".', path)
+        raise FileFormatError(_("There is no layer with the id {id}.").format(id=quote(value))
+                              + did_you_mean(value, ids) + " "
+                              + _('Connections can only join layers listed under "layers".'), path)
     return value
 
 
@@ -241,12 +257,13 @@ def _check_acyclic(edges: dict[tuple[str, str], int], path: str) -> None:
     if nx.is_directed_acyclic_graph(graph):
         return
     cycle = _one_cycle(graph, edges)
-    names = [source for source, _ in cycle] + [cycle[0][0]]
+    names = [source for source, _target in cycle] + [cycle[0][0]]
     if len(names) > 12:
         names = names[:10] + ["...", names[-1]]
     last = max(edges[(source, target)] for source, target in cycle)
-    raise FileFormatError(f"The connections form a cycle through {' -> '.join(names)}: signals must "
-                          "flow one way, so remove one of these connections.", child(path, last))
+    raise FileFormatError(_("The connections form a cycle through {cycle}: signals must flow one "
+                            "way, so remove one of these connections.").format(
+                                cycle=" -> ".join(names)), child(path, last))
 
 
 def _one_cycle(graph: nx.DiGraph, edges: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
@@ -263,7 +280,8 @@ def _one_cycle(graph: nx.DiGraph, edges: dict[tuple[str, str], int]) -> list[tup
 def _check_lesson(value: Any, path: str) -> Lesson | None:
     if value is None:
         return None
-    lesson = expect_object(value, path, 'a lesson such as {"title": "XOR", "text": "..."}, or null')
+    lesson = expect_object(value, path,
+                           _('a lesson such as {"title": "XOR", "text": "..."}, or null'))
     _check_keys(lesson, path, ("title", "text", "goal"))
     metric, target = _check_goal(lesson.get("goal"), child(path, "goal"))
     return Lesson(_string(lesson, "title", path, default=""), _string(lesson, "text", path, default=""),
@@ -275,29 +293,31 @@ def _check_goal(value: Any, path: str) -> tuple[str, float]:
     if value is None:
         return "", 0.0
     goal = expect_object(value, path,
-                         'a goal such as {"metric": "train_accuracy", "value": 1.0}, or null')
+                         _('a goal such as {"metric": "train_accuracy", "value": 1.0}, or null'))
     _check_keys(goal, path, ("metric", "value"), required=("metric", "value"))
     if not isinstance(goal["metric"], str) or not goal["metric"]:
-        raise FileFormatError('The goal metric must be a name such as "train_accuracy" (write '
-                              f'"goal": null for no goal; got {describe(goal["metric"])}).',
-                              child(path, "metric"))
+        raise FileFormatError(_('The goal metric must be a name such as "train_accuracy" (write '
+                                '"goal": null for no goal; got {value}).').format(
+                                    value=describe(goal["metric"])), child(path, "metric"))
     if not is_number(goal["value"]):
-        raise FileFormatError(f"The goal value must be a number (got {describe(goal['value'])}).",
-                              child(path, "value"))
+        raise FileFormatError(_("The goal value must be a number (got {value}).").format(
+            value=describe(goal["value"])), child(path, "value"))
     return goal["metric"], float(goal["value"])
 
 
 def _check_settings(cls: type, value: Any, path: str) -> Any:
     """A DatasetSpec/TrainingSettings via its own from_dict; SettingsError.field becomes the path."""
-    data = expect_object(value, path, "an object of settings")
+    data = expect_object(value, path, _("an object of settings"))
     known = [f.name for f in fields(cls)]
     for key, item in data.items():
         if key not in known:
-            raise FileFormatError(f"Unknown setting {quote(key)}.{did_you_mean(key, known)} "
-                                  f"Known settings: {', '.join(known)}.", child(path, key))
-        if key != "params" and isinstance(item, (list, dict)):  # keeps SettingsError's repr small
-            raise FileFormatError(f"{key} must be a single value, not {describe(item)}.",
+            raise FileFormatError(_("Unknown setting {name}.").format(name=quote(key))
+                                  + did_you_mean(key, known) + " "
+                                  + _("Known settings: {names}.").format(names=", ".join(known)),
                                   child(path, key))
+        if key != "params" and isinstance(item, (list, dict)):  # keeps SettingsError's repr small
+            raise FileFormatError(_("{name} must be a single value, not {value}.").format(
+                name=key, value=describe(item)), child(path, key))
     if "params" in data:
         _check_depth(data["params"], child(path, "params"), common.MAX_DATASET_DEPTH)
     try:
@@ -314,8 +334,8 @@ def _check_depth(value: Any, path: str, limit: int) -> None:
     while stack:
         item, depth = stack.pop()
         if depth > limit:
-            raise FileFormatError(f"This is nested more than {limit} levels deep; "
-                                  "no dataset setting needs that.", path)
+            raise FileFormatError(_("This is nested more than {limit} levels deep; no dataset "
+                                    "setting needs that.").format(limit=limit), path)
         children = item.values() if isinstance(item, dict) else item
         stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
 
@@ -324,11 +344,14 @@ def _check_keys(obj: dict[str, Any], path: str, allowed: tuple[str, ...],
                 required: tuple[str, ...] = ()) -> None:
     for key in obj:
         if key not in allowed:
-            hint = did_you_mean(key, allowed) or f" Allowed here: {', '.join(allowed)}."
-            raise FileFormatError(f"Unknown key {quote(key)}.{hint}", child(path, key))
+            hint = did_you_mean(key, allowed) or " " + _("Allowed here: {names}.").format(
+                names=", ".join(allowed))
+            raise FileFormatError(_("Unknown key {key}.").format(key=quote(key)) + hint,
+                                  child(path, key))
     for key in required:
         if key not in obj:
-            raise FileFormatError(f"The required key {quote(key)} is missing.", child(path, key))
+            raise FileFormatError(_("The required key {key} is missing.").format(key=quote(key)),
+                                  child(path, key))
 
 
 def _string(obj: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
@@ -336,5 +359,6 @@ def _string(obj: dict[str, Any], key: str, path: str, default: str | None = None
         return default
     value = obj.get(key)
     if not isinstance(value, str):
-        raise FileFormatError(f"Expected text in double quotes, got {describe(value)}.", child(path, key))
+        raise FileFormatError(_("Expected text in double quotes, got {value}.").format(
+            value=describe(value)), child(path, key))
     return value

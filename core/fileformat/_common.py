@@ -14,6 +14,8 @@ import re
 import sys
 from typing import Any, Iterable
 
+from core.i18n import _, format_number, ngettext
+
 FORMAT_NAME = "neurocanvas-network"
 FORMAT_VERSION = 2  # 2: the "trained" section (epochs trained, run history)
 
@@ -44,8 +46,10 @@ class FileFormatError(ValueError):
     def _compose(self) -> str:
         where = self.source
         if self.json_path and self.json_path != "$":
-            where = f"{where} at {self.json_path}" if where else self.json_path
-        return f"{where}: {self.message}" if where else self.message
+            where = (_("{file} at {path}").format(file=where, path=self.json_path) if where
+                     else self.json_path)
+        return _("{where}: {message}").format(where=where, message=self.message) if where \
+            else self.message
 
     def __reduce__(self):  # keep the three fields when pickled (e.g. across a worker process)
         return (type(self), (self.message, self.json_path, self.source))
@@ -53,8 +57,8 @@ class FileFormatError(ValueError):
 
 def too_large_text(size: int) -> str:
     """The message for an oversized network file, with its real size."""
-    return (f"The file is {size / 1e6:,.0f} MB; network files may be at most "
-            f"{MAX_FILE_BYTES / 1e6:.0f} MB.")
+    return _("The file is {size} MB; network files may be at most {limit} MB.").format(
+        size=format_number(size / 1e6, ",.0f"), limit=format_number(MAX_FILE_BYTES / 1e6, ".0f"))
 
 
 def child(path: str, key: str | int) -> str:
@@ -75,14 +79,17 @@ def describe(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         if len(repr(value)) <= 20:
-            return f"the number {value!r}"
-        return f"a {len(repr(abs(value)))}-digit number" if isinstance(value, int) else "a number"
+            return _("the number {value}").format(value=repr(value))
+        if isinstance(value, int):
+            return _("a {digits}-digit number").format(digits=len(repr(abs(value))))
+        return _("a number")
     if isinstance(value, str):
-        return f"the text {quote(value)}" if len(value) <= 30 else "a long text"
+        return _("the text {text}").format(text=quote(value)) if len(value) <= 30 else _("a long text")
     if isinstance(value, list):
-        return f"a list of {len(value)} item" + ("" if len(value) == 1 else "s")
+        return ngettext("a list of {count} item", "a list of {count} items", len(value)).format(
+            count=len(value))
     if isinstance(value, dict):
-        return "an object"
+        return _("an object")
     return type(value).__name__
 
 
@@ -92,7 +99,7 @@ def did_you_mean(word: Any, options: Iterable[str]) -> str:
         return ""
     by_lower = {option.lower(): option for option in options}
     close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
-    return f" Did you mean {quote(by_lower[close[0]])}?" if close else ""
+    return " " + _("Did you mean {option}?").format(option=quote(by_lower[close[0]])) if close else ""
 
 
 def quote(text: str) -> str:
@@ -114,9 +121,9 @@ def expected_number(item: Any) -> str:
             digits = len(str(abs(item)))
         except ValueError:  # Python refuses to print ints beyond 4,300 digits
             digits = int(item.bit_length() * math.log10(2)) + 1
-        return (f"This number has {digits} digits: far too large to store (numbers here may be "
-                "at most about 1.8e308).")
-    return f"Expected a number, got {describe(item)}."
+        return _("This number has {digits} digits: far too large to store (numbers here may be "
+                 "at most about 1.8e308).").format(digits=digits)
+    return _("Expected a number, got {value}.").format(value=describe(item))
 
 
 def is_number(value: Any) -> bool:
@@ -128,11 +135,13 @@ def is_number(value: Any) -> bool:
 
 def expect_object(value: Any, path: str, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise FileFormatError(f"Expected {what}; got {describe(value)}.", path)
+        raise FileFormatError(_("Expected {what}; got {value}.").format(what=what,
+                                                                        value=describe(value)), path)
     return value
 
 
 def expect_list(value: Any, path: str, what: str) -> list[Any]:
     if not isinstance(value, list):
-        raise FileFormatError(f"Expected {what}; got {describe(value)}.", path)
+        raise FileFormatError(_("Expected {what}; got {value}.").format(what=what,
+                                                                        value=describe(value)), path)
     return list(value)

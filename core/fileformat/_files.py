@@ -27,11 +27,15 @@ from core.fileformat._common import FileFormatError
 from core.fileformat._reader import loads_network
 from core.fileformat._writer import dumps_network
 from core.network import Network
+from core.i18n import N_, _
 from core.regular_files import NotRegularFileError, check_regular, open_regular, size_of
 
 TEMP_SUFFIX = ".tmp"
 STALE_AFTER_SECONDS = 60.0  # a save takes well under a second; an older temp file is left by a kill
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.[0-9a-f]{8}\.tmp$")
+# core.regular_files.describe_kind's words, for the catalogue: messages translate exc.kind with _()
+FILE_KINDS = (N_("a folder"), N_("a named pipe (FIFO)"), N_("a device"), N_("a socket"),
+              N_("not a regular file"))
 
 
 class SaveError(OSError):
@@ -43,7 +47,7 @@ class SaveError(OSError):
         self.path, self.reason = path, reason
 
     def __str__(self) -> str:
-        return f"Cannot save {self.path}: {self.reason}."
+        return _("Cannot save {path}: {reason}.").format(path=self.path, reason=self.reason)
 
 
 def load_network(path: str | os.PathLike) -> Network:
@@ -56,11 +60,24 @@ def load_network(path: str | os.PathLike) -> Network:
                 raise FileFormatError(common.too_large_text(size), "$", source)
             data = handle.read(common.MAX_FILE_BYTES + 1)  # one byte more: it grew meanwhile
     except NotRegularFileError as exc:
-        raise FileFormatError(f"Could not be read: it is {exc.kind}, not a network file.",
-                              "$", source) from None
+        raise FileFormatError(_("Could not be read: it is {kind}, not a network file.").format(
+            kind=_(exc.kind)), "$", source) from None
     except OSError as exc:
-        raise FileFormatError(f"Could not be read: {exc.strerror or exc}.", "$", source) from None
+        raise FileFormatError(_("Could not be read: {reason}.").format(reason=_read_reason(exc)),
+                              "$", source) from None
     return loads_network(data, source)
+
+
+def _read_reason(exc: OSError) -> str:
+    """Why a file could not be read: the common cases in the program's language (the system's
+    own text, exc.strerror, is in the language of the C library's locale)."""
+    if exc.errno == errno.ENOENT:
+        return _("No such file or directory")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return _("Permission denied")
+    if exc.errno == errno.EISDIR:
+        return _("it is a folder")
+    return str(exc.strerror or exc)
 
 
 def save_network(network: Network, path: str | os.PathLike) -> None:
@@ -95,15 +112,15 @@ def _checked_target(shown: str) -> str:
     """The real path to write (through a symlink, not over it), after refusing what must never be
     replaced: an empty name, a folder, a pipe or a device (/dev/stdout is one of those)."""
     if not shown.strip():
-        raise SaveError("''", "no file name was given", errno.EINVAL)
+        raise SaveError("''", _("no file name was given"), errno.EINVAL)
     if _is_system_path(shown):
-        raise SaveError(shown, "it is a device or process path (such as /dev/stdout), not a place "
-                        "for files; NeuroCanvas saves only to regular files", errno.EINVAL)
+        raise SaveError(shown, _("it is a device or process path (such as /dev/stdout), not a place "
+                                 "for files; NeuroCanvas saves only to regular files"), errno.EINVAL)
     try:
         check_regular(shown)  # follows symlinks, including /dev/stdout -> /proc/self/fd/1
     except NotRegularFileError as exc:
-        raise SaveError(shown, f"it is {exc.kind}; NeuroCanvas saves only to regular files",
-                        errno.EINVAL) from None
+        raise SaveError(shown, _("it is {kind}; NeuroCanvas saves only to regular files").format(
+            kind=_(exc.kind)), errno.EINVAL) from None
     except FileNotFoundError:
         pass  # a new file (or a missing folder, reported below with the folder's name)
     except OSError as exc:
@@ -111,8 +128,9 @@ def _checked_target(shown: str) -> str:
     target = os.path.realpath(shown)
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
-        what = "is not a folder" if os.path.exists(folder) else "does not exist"
-        raise SaveError(shown, f"the folder {folder} {what}", errno.ENOENT)
+        what = (_("the folder {folder} is not a folder") if os.path.exists(folder)
+                else _("the folder {folder} does not exist"))
+        raise SaveError(shown, what.format(folder=folder), errno.ENOENT)
     return target
 
 
@@ -129,18 +147,19 @@ def _reason(exc: OSError, folder: str) -> str:
     """Why the disk refused, in the user's terms (the temporary file's name means nothing to them)."""
     code = exc.errno
     if code in (errno.EACCES, errno.EPERM):
-        return (f"the folder {folder} is not writable (saving writes a new file beside the old one "
-                "and then renames it, so the folder itself must be writable)")
+        return _("the folder {folder} is not writable (saving writes a new file beside the old "
+                 "one and then renames it, so the folder itself must be writable)").format(
+                     folder=folder)
     if code == errno.ENOSPC:
-        return "the disk is full"
+        return _("the disk is full")
     if code == getattr(errno, "EDQUOT", -1):
-        return "the disk quota is exceeded"
+        return _("the disk quota is exceeded")
     if code == errno.EROFS:
-        return "the disk is read-only"
+        return _("the disk is read-only")
     if code == errno.ENOENT:
-        return f"the folder {folder} does not exist"
+        return _("the folder {folder} does not exist").format(folder=folder)
     if code == errno.EISDIR:
-        return "it is a folder"
+        return _("it is a folder")
     return (exc.strerror or str(exc)).rstrip(".")
 
 
@@ -170,7 +189,7 @@ def clean_stale_temp_files(folder: str | os.PathLike, name: str | None = None,
 def _write_temp(directory: str, name: str, data: bytes) -> str:
     """A fully written and fsynced hidden file in ``directory``; removed again if writing fails."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(100):  # a clash of 32 random bits is already unlikely once
+    for _attempt in range(100):  # a clash of 32 random bits is already unlikely once
         temp = os.path.join(directory, f".{name[:100]}.{secrets.token_hex(4)}.tmp")
         try:
             fd = os.open(temp, flags, 0o666)  # 0o666 & ~umask, like any newly created file
@@ -178,7 +197,8 @@ def _write_temp(directory: str, name: str, data: bytes) -> str:
         except FileExistsError:
             continue
     else:
-        raise FileExistsError(f"Could not create a temporary file in {directory}.")
+        raise FileExistsError(_("Could not create a temporary file in {folder}.").format(
+            folder=directory))
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -24,7 +24,14 @@ from core.fileformat import _common as common
 from core.fileformat._checks import Document, check_document
 from core.fileformat._common import FileFormatError, quote
 from core.graph import NetworkGraph
+from core.i18n import N_, _
 from core.network import Network
+
+# The json module's own words (JSONDecodeError.msg), for the catalogue: messages translate them
+JSON_MESSAGES = (N_("Expecting value"), N_("Expecting ',' delimiter"), N_("Expecting ':' delimiter"),
+                 N_("Expecting property name enclosed in double quotes"), N_("Extra data"),
+                 N_("Unterminated string starting at"), N_("Invalid control character at"),
+                 N_("Invalid \\escape"), N_("Invalid \\uXXXX escape"))
 
 
 def loads_network(text: str | bytes, source: str = "<memory>") -> Network:
@@ -35,8 +42,9 @@ def loads_network(text: str | bytes, source: str = "<memory>") -> Network:
         raise FileFormatError(exc.message, exc.json_path, source) from None
     except Exception as exc:  # a bug in a checker, not a bad file: still a clean, reportable error
         raise FileFormatError(
-            f"Could not be read because of an internal error ({type(exc).__name__}: {exc}). "
-            "Please report this file to the NeuroCanvas developers.", "$", source) from exc
+            _("Could not be read because of an internal error ({error}). Please report this file "
+              "to the NeuroCanvas developers.").format(error=f"{type(exc).__name__}: {exc}"),
+            "$", source) from exc
 
 
 # ----- stage 1: text -> JSON values --------------------------------------------------------------
@@ -48,33 +56,35 @@ def parse(text: str | bytes) -> Any:
                           object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise FileFormatError(
-            f"This is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}). Look for a "
-            "missing comma, quote or bracket there; JSON allows no comments or trailing commas.") from None
+            _("This is not valid JSON: {problem} (line {line}, column {column}). Look for a "
+              "missing comma, quote or bracket there; JSON allows no comments or trailing "
+              "commas.").format(problem=_(exc.msg), line=exc.lineno, column=exc.colno)) from None
     except RecursionError:
-        raise FileFormatError("The file is nested too deeply to be a network file.") from None
+        raise FileFormatError(_("The file is nested too deeply to be a network file.")) from None
     except FileFormatError:
         raise
     except ValueError:  # Python refuses integers with thousands of digits
-        raise FileFormatError("The file contains a number with thousands of digits: "
-                              "write a normal number instead.") from None
+        raise FileFormatError(_("The file contains a number with thousands of digits: "
+                                "write a normal number instead.")) from None
 
 
 def _decode(text: str | bytes) -> str:
     if isinstance(text, (bytes, bytearray, memoryview)):
         _check_size(len(text))
         if _looks_binary(bytes(text)):
-            raise FileFormatError("This is not a NeuroCanvas network file: it holds binary data, "
-                                  "not text. Network files are JSON text (the shipped examples "
-                                  "show what they look like).")
+            raise FileFormatError(_("This is not a NeuroCanvas network file: it holds binary data, "
+                                    "not text. Network files are JSON text (the shipped examples "
+                                    "show what they look like)."))
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise FileFormatError(f"The file is not UTF-8 text (byte {exc.start} cannot be decoded): "
-                                  "save it as UTF-8.") from None
+            raise FileFormatError(_("The file is not UTF-8 text (byte {position} cannot be "
+                                    "decoded): save it as UTF-8.").format(position=exc.start)) from None
     elif isinstance(text, str):
         _check_size(len(text))
     else:
-        raise FileFormatError(f"Expected the text of a network file, got {type(text).__name__}.")
+        raise FileFormatError(_("Expected the text of a network file, got {type}.").format(
+            type=type(text).__name__))
     return text.removeprefix("\ufeff")  # editors on Windows like to add a byte-order mark
 
 
@@ -98,19 +108,19 @@ def _looks_binary(data: bytes) -> bool:
 
 def _check_size(size: int) -> None:
     if size > common.MAX_FILE_BYTES:
-        raise FileFormatError(f"The file is {size / 1e6:.0f} MB; network files may be at most "
-                              f"{common.MAX_FILE_BYTES / 1e6:.0f} MB.")
+        raise FileFormatError(common.too_large_text(size))
 
 
 def _reject_constant(name: str) -> float:
-    raise FileFormatError(f"The file contains {name}, which is not a number JSON allows: "
-                          "write a finite number instead.")
+    raise FileFormatError(_("The file contains {name}, which is not a number JSON allows: "
+                            "write a finite number instead.").format(name=name))
 
 
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise FileFormatError(f"The number {text[:30]} is too large to store: write a smaller number.")
+        raise FileFormatError(_("The number {number} is too large to store: write a smaller "
+                                "number.").format(number=text[:30]))
     return value
 
 
@@ -119,10 +129,10 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
         seen: set[str] = set()
-        for key, _ in pairs:
+        for key, _value in pairs:
             if key in seen:
-                raise FileFormatError(f"The key {quote(key)} appears twice in the same object: "
-                                      "keep only one of them.")
+                raise FileFormatError(_("The key {key} appears twice in the same object: keep only "
+                                        "one of them.").format(key=quote(key)))
             seen.add(key)
     return result
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from core.fileformat._common import (FileFormatError, child, describe, expect_list, expect_object,
                                      is_number)
+from core.i18n import _
 from core.network import CURVES, MAX_KEPT_RUNS, RECORDED_REASONS, RunRecord, TrainedState
 
 TRAINED_KEYS = ("epochs", "runs")
@@ -31,13 +32,14 @@ def check_trained(value: Any, path: str) -> TrainedState:
     if value is None:
         return TrainedState()
     from core.fileformat._checks import _check_keys  # _checks imports this module
-    trained = expect_object(value, path, 'the trained state such as {"epochs": 300, "runs": []}')
+    trained = expect_object(value, path, _('the trained state such as {"epochs": 300, "runs": []}'))
     _check_keys(trained, path, TRAINED_KEYS, required=("epochs",))
     epochs = _count(trained["epochs"], child(path, "epochs"))
-    items = expect_list(trained.get("runs", []), child(path, "runs"), "a list of runs")
+    items = expect_list(trained.get("runs", []), child(path, "runs"), _("a list of runs"))
     if len(items) > MAX_KEPT_RUNS:
-        raise FileFormatError(f"The file keeps {len(items)} runs; at most {MAX_KEPT_RUNS} are "
-                              "kept: remove the oldest.", child(path, "runs"))
+        raise FileFormatError(_("The file keeps {count} runs; at most {limit} are kept: remove the "
+                                "oldest.").format(count=len(items), limit=MAX_KEPT_RUNS),
+                              child(path, "runs"))
     runs = tuple(_check_run(item, child(child(path, "runs"), i)) for i, item in enumerate(items))
     return TrainedState(epochs, runs)
 
@@ -45,12 +47,12 @@ def check_trained(value: Any, path: str) -> TrainedState:
 def _check_run(value: Any, path: str) -> RunRecord:
     from core.fileformat._checks import _check_keys, _check_settings
     from core.settings import TrainingSettings
-    run = expect_object(value, path, "a run with its number, settings and curves")
+    run = expect_object(value, path, _("a run with its number, settings and curves"))
     _check_keys(run, path, RUN_KEYS, required=RUN_KEYS)
     reason = run["reason"]
     if reason not in RECORDED_REASONS:
-        raise FileFormatError(f"The reason must be one of {', '.join(RECORDED_REASONS)} (got "
-                              f"{describe(reason)}).", child(path, "reason"))
+        raise FileFormatError(_("The reason must be one of {names} (got {value}).").format(
+            names=", ".join(RECORDED_REASONS), value=describe(reason)), child(path, "reason"))
     return RunRecord(_count(run["number"], child(path, "number"), least=1),
                      _check_settings(TrainingSettings, run["settings"], child(path, "settings")),
                      _count(run["epoch_offset"], child(path, "epoch_offset")), reason,
@@ -59,34 +61,35 @@ def _check_run(value: Any, path: str) -> RunRecord:
 
 def _check_curves(value: Any, path: str) -> dict[str, tuple[float, ...] | None]:
     from core.fileformat._checks import _check_keys
-    curves = expect_object(value, path, 'an object of curves such as {"train_loss": [0.7, 0.5]}')
+    curves = expect_object(value, path, _('an object of curves such as {"train_loss": [0.7, 0.5]}'))
     _check_keys(curves, path, CURVES, required=REQUIRED_CURVES)
     result = {name: _curve(curves.get(name), child(path, name), name in REQUIRED_CURVES)
               for name in CURVES}
     length = len(result["train_loss"])
     for name, values in result.items():
         if values is not None and len(values) != length:
-            raise FileFormatError(f"This curve has {len(values)} values but train_loss has "
-                                  f"{length}: every curve has one value per epoch.",
-                                  child(path, name))
+            raise FileFormatError(_("This curve has {count} values but train_loss has {length}: "
+                                    "every curve has one value per epoch.").format(
+                                        count=len(values), length=length), child(path, name))
     return result
 
 
 def _curve(value: Any, path: str, required: bool) -> tuple[float, ...] | None:
     if value is None and not required:
         return None
-    items = expect_list(value, path, "a list of numbers, one per epoch" +
-                        ("" if required else ", or null"))
+    items = expect_list(value, path, _("a list of numbers, one per epoch") if required
+                        else _("a list of numbers, one per epoch, or null"))
     for index, item in enumerate(items):
         if not is_number(item):
-            raise FileFormatError(f"Expected a number, got {describe(item)}.", child(path, index))
+            raise FileFormatError(_("Expected a number, got {value}.").format(value=describe(item)),
+                                  child(path, index))
     return tuple(float(item) for item in items)
 
 
 def _count(value: Any, path: str, least: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= MAX_EPOCHS:
-        raise FileFormatError(f"Expected a whole number from {least} to {MAX_EPOCHS} (got "
-                              f"{describe(value)}).", path)
+        raise FileFormatError(_("Expected a whole number from {least} to {most} (got {value})."
+                                ).format(least=least, most=MAX_EPOCHS, value=describe(value)), path)
     return value
 
 
@@ -100,8 +103,9 @@ def trained_document(trained: TrainedState) -> dict[str, Any] | None:
 
 def _run_document(run: RunRecord) -> dict[str, Any]:
     if not run.is_finite():
-        raise FileFormatError(f"Run {run.number} has a curve with NaN or infinite values: "
-                              "clear the run history, then save again.", "$.trained.runs")
+        raise FileFormatError(_("Run {number} has a curve with NaN or infinite values: clear the "
+                                "run history, then save again.").format(number=run.number),
+                              "$.trained.runs")
     return {"number": run.number, "epoch_offset": run.epoch_offset, "reason": run.reason,
             "settings": run.settings.to_dict(),
             "curves": {name: list(values) if values is not None else None

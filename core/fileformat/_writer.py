@@ -20,6 +20,7 @@ from core.fileformat._common import FORMAT_NAME, FileFormatError, child, quote, 
 from core.fileformat._reader import loads_network
 from core.fileformat._trained import trained_document
 from core.graph import NetworkGraph
+from core.i18n import _
 from core.layers import ParamError, get_spec
 from core.network import Lesson, Network
 
@@ -79,8 +80,8 @@ def _layer(graph: NetworkGraph, layer_id: str, path: str) -> dict[str, Any]:
     try:
         params = get_spec(layer_type).normalize(graph.params(layer_id))
     except KeyError:
-        raise FileFormatError(f"Unknown layer type {quote(layer_type)}: it cannot be saved.",
-                              child(path, "type")) from None
+        raise FileFormatError(_("Unknown layer type {type}: it cannot be saved.").format(
+            type=quote(layer_type)), child(path, "type")) from None
     except (ParamError, OverflowError) as exc:
         raise FileFormatError(sentence(str(exc)), child(path, "params")) from None
     x, y = graph.position(layer_id)
@@ -94,7 +95,7 @@ def _coordinate(value: float, path: str) -> float | int:
     """Rounded to 0.1 pixel; whole numbers without '.0' because that is how people type them."""
     rounded = round(float(value), 1)
     if not math.isfinite(rounded):
-        raise FileFormatError("The canvas position is not a finite number: move the layer.",
+        raise FileFormatError(_("The canvas position is not a finite number: move the layer."),
                               child(path, "position"))
     return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
 
@@ -105,8 +106,9 @@ def _weights(graph: NetworkGraph, layer_id: str) -> dict[str, Any]:
     for name, array in graph.weights(layer_id).items():
         array = np.asarray(array, dtype=np.float64)
         if not np.isfinite(array).all():
-            raise FileFormatError("These weights contain NaN or infinite values (did training "
-                                  "diverge?): reset them or lower the learning rate, then save again.",
+            raise FileFormatError(_("These weights contain NaN or infinite values (did training "
+                                    "diverge?): reset them or lower the learning rate, then save "
+                                    "again."),
                                   child(child("$.weights", layer_id), name))
         result[name] = array.tolist()
     return result
@@ -116,17 +118,19 @@ def _plain(value: Any, path: str) -> Any:
     """JSON-ready copy: tuples become lists, numpy values Python ones; non-finite floats are refused."""
     if isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
-            raise FileFormatError("Object keys must be text.", path)
+            raise FileFormatError(_("Object keys must be text."), path)
         return {key: _plain(item, child(path, key)) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(item, child(path, index)) for index, item in enumerate(value)]
     if isinstance(value, (np.ndarray, np.generic)):
         return _plain(value.tolist(), path)
     if isinstance(value, float) and not math.isfinite(value):
-        raise FileFormatError(f"{value} is not a number a file can hold: use a finite number.", path)
+        raise FileFormatError(_("{value} is not a number a file can hold: use a finite number."
+                                ).format(value=value), path)
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
-    raise FileFormatError(f"A {type(value).__name__} cannot be written to a network file.", path)
+    raise FileFormatError(_("A {type} cannot be written to a network file.").format(
+        type=type(value).__name__), path)
 
 
 # ----- layout ------------------------------------------------------------------------------------
