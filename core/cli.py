@@ -103,6 +103,10 @@ def _error(text: str) -> str:
     return _("error: {message}").format(message=text)
 
 
+def _warning(text: str) -> str:
+    return _("warning: {message}").format(message=text)
+
+
 def _one_line(exc: BaseException) -> str:
     """An exception as one short line (torch's messages can span many)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
@@ -114,7 +118,7 @@ def cmd_validate(network: Network, args: argparse.Namespace, out: TextIO, err: T
     labels = labels_of(network.graph)
     # The first column stays the id (what the file, scripts and PyTorch use); display names get
     # a last column of their own, only in files that have some.
-    rows = [("layer", "type", "output", "params") + (("name",) if labels else ())]
+    rows = [(_("layer"), _("type"), _("output"), _("params")) + ((_("name"),) if labels else ())]
     for node in _order(network):
         shape = report.shapes.get(node)
         rows.append((node, network.graph.layer_type(node), shape_text(shape) if shape else "?",
@@ -126,7 +130,8 @@ def cmd_validate(network: Network, args: argparse.Namespace, out: TextIO, err: T
     print(report.summary(), file=out)
     for problem in report.problems:
         where = f"[{problem.node}] " if problem.node else ""
-        print(f"{problem.severity}: {where}{problem.message}", file=out)
+        line = where + problem.message
+        print(_warning(line) if problem.severity == "warning" else _error(line), file=out)
     return 0 if report.is_valid else 1
 
 
@@ -262,8 +267,7 @@ def _print_final(final: dict[str, Any], as_json: bool, out: TextIO) -> None:
     if as_json:
         print(json.dumps({k: _clean(v) for k, v in final.items()}), file=out)
     else:
-        advice = "\n" + _("warning: {message}").format(message=final["advice"]) \
-            if final.get("advice") else ""
+        advice = "\n" + _warning(final["advice"]) if final.get("advice") else ""
         print(f"{final['message']}{advice}\n" + _("final: {stats}").format(stats=_human(final)),
               file=out)
 

@@ -14,6 +14,7 @@ import networkx as nx
 
 from core.display_names import labels_of, layer_name
 from core.graph import NetworkGraph
+from core.i18n import _, format_number, ngettext
 from core.layers import LayerSpec, ParamError, Shape, ShapeError, get_spec
 from core.validation_rules import (check_losses_and_activations, check_size, check_weight_range,
                                    check_weight_shapes, describe)
@@ -70,12 +71,14 @@ class ValidationReport:
         return [p for p in self.problems if p.node == node]
 
     def summary(self) -> str:
-        """One line for a status bar: 'Valid — 17 parameters' or '2 problems'."""
+        """One line for a status bar: 'Valid — 17 parameters' or '2 problems', in the language
+        on display with its plural rule ('Valide — 1 paramètre', '0 paramètre')."""
         if self.is_valid:
             total = self.total_params
-            return f"Valid — {total:,} parameter{'' if total == 1 else 's'}"
+            return ngettext("Valid — {count} parameter", "Valid — {count} parameters", total).format(
+                count=format_number(total, ",d"))
         n = len(self.errors)
-        return f"{n} problem{'s' if n != 1 else ''}"
+        return ngettext("{count} problem", "{count} problems", n).format(count=n)
 
     def add(self, node: str | None, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(node, message, severity))
@@ -87,14 +90,15 @@ def validate(graph: NetworkGraph, optimizer: str = "adam", purpose: str = "train
     warning: seeing their zero gradient is the lesson; training them is what cannot work."""
     report = ValidationReport(labels=labels_of(graph))
     if not graph.layer_ids():
-        report.add(None, "The network is empty: drag an Input, some layers and an Output "
-                         "from the palette, then connect them.")
+        report.add(None, _("The network is empty: drag an Input, some layers and an Output "
+                           "from the palette, then connect them."))
         return report
     _check_types_and_params(graph, report)
     _check_ends(graph, report)
     if not graph.is_acyclic():
         cycle = " → ".join(layer_name(u, graph.label(u)) for u, _ in nx.find_cycle(graph.nx))
-        report.add(None, f"The connections form a cycle ({cycle}): remove one of them.")
+        report.add(None, _("The connections form a cycle ({cycle}): remove one of them.").format(
+            cycle=cycle))
         return report
     _check_connectivity(graph, report)
     _infer_shapes(graph, report)
@@ -112,35 +116,38 @@ def _check_types_and_params(graph: NetworkGraph, report: ValidationReport) -> No
         try:
             spec = get_spec(graph.layer_type(node))
         except KeyError as exc:
-            report.add(node, f"{exc.args[0]} Delete the layer or change its type.")
+            report.add(node, exc.args[0] + " " + _("Delete the layer or change its type."))
             continue
         try:
             report.params[node] = spec.normalize(graph.params(node))
         except ParamError as exc:
-            report.add(node, f"{describe(graph, node)}: {exc}")
+            report.add(node, _("{name}: {problem}").format(name=describe(graph, node), problem=exc))
 
 
 def _reserved_message(node: str, label: str) -> str:
     """The id is what PyTorch refuses: a labelled layer is told so, since its name is fine."""
     if layer_name(node, label, with_id=False) == node:
-        return f"The name '{node}' is reserved by PyTorch: rename the layer."
-    return (f"The id '{node}' of {layer_name(node, label, quoted=True, with_id=False)} is reserved "
-            "by PyTorch: change the layer's id (its display name can stay).")
+        return _("The name '{id}' is reserved by PyTorch: rename the layer.").format(id=node)
+    return _("The id '{id}' of {name} is reserved by PyTorch: change the layer's id (its display "
+             "name can stay).").format(id=node, name=layer_name(node, label, quoted=True,
+                                                                with_id=False))
 
 
 def _check_ends(graph: NetworkGraph, report: ValidationReport) -> None:
     """Exactly one Input and one Output."""
-    for kind, attr, hint in (("Input", "input_id", "drag an Input from the palette and connect it"),
-                             ("Output", "output_id", "drag an Output from the palette and connect "
-                                                     "the last layer to it")):
+    missing = {"Input": _("The network has no Input layer: drag an Input from the palette and "
+                          "connect it."),
+               "Output": _("The network has no Output layer: drag an Output from the palette and "
+                           "connect the last layer to it.")}
+    for kind, attr in (("Input", "input_id"), ("Output", "output_id")):
         found = [n for n in graph.layer_ids() if graph.layer_type(n) == kind]
         if not found:
-            report.add(None, f"The network has no {kind} layer: {hint}.")
+            report.add(None, missing[kind])
             continue
         setattr(report, attr, sorted(found)[0])
         for extra in sorted(found)[1:]:
-            report.add(extra, f"{describe(graph, extra)} is a second {kind}: a network has "
-                              f"exactly one {kind}; delete this one.")
+            report.add(extra, _("{name} is a second {type}: a network has exactly one {type}; "
+                                "delete this one.").format(name=describe(graph, extra), type=kind))
 
 
 def connection_problem(graph: NetworkGraph, source: str, target: str) -> str | None:
@@ -153,29 +160,33 @@ def connection_problem(graph: NetworkGraph, source: str, target: str) -> str | N
         return graph.edge_problem(source, target)
     source_spec, target_spec = _spec_or_none(graph, source), _spec_or_none(graph, target)
     if source_spec is not None and not source_spec.has_output:
-        return f"{describe(graph, source)} is where the network ends: nothing comes out of it."
+        return _("{name} is where the network ends: nothing comes out of it.").format(
+            name=describe(graph, source))
     if target_spec is not None and target_spec.max_inputs == 0:
-        return f"{describe(graph, target)} {_takes(target_spec)}: data starts there."
+        return _("{name} {takes}: data starts there.").format(name=describe(graph, target),
+                                                               takes=_takes(target_spec))
     problem = graph.edge_problem(source, target)
     if problem or target_spec is None or target_spec.max_inputs is None:
         return problem
     existing = graph.inputs_of(target)
     if len(existing) >= target_spec.max_inputs:
         first = layer_name(existing[0], graph.label(existing[0]), quoted=True)
-        return (f"{describe(graph, target)} {_takes(target_spec)} and already receives {first}: "
-                "delete that connection first, or join both with an Add or Concatenate layer.")
+        return _("{name} {takes} and already receives {first}: delete that connection first, or "
+                 "join both with an Add or Concatenate layer.").format(
+            name=describe(graph, target), takes=_takes(target_spec), first=first)
     return None
 
 
 def _takes(spec: LayerSpec) -> str:
     """How many inputs a layer type accepts, in the words every connection message uses."""
     if spec.max_inputs == 0:
-        return "takes no connections"
+        return _("takes no connections")
     if spec.max_inputs == 1:
-        return "takes only one input"
+        return _("takes only one input")
     if spec.max_inputs is None:
-        return f"takes at least {spec.min_inputs} inputs"
-    return f"takes {spec.min_inputs} to {spec.max_inputs} inputs"
+        return ngettext("takes at least {count} input", "takes at least {count} inputs",
+                        spec.min_inputs).format(count=spec.min_inputs)
+    return _("takes {least} to {most} inputs").format(least=spec.min_inputs, most=spec.max_inputs)
 
 
 def _spec_or_none(graph: NetworkGraph, node: str) -> LayerSpec | None:
@@ -192,14 +203,15 @@ def inputs_problem(graph: NetworkGraph, node: str) -> str | None:
     count = len(graph.inputs_of(node))
     name = describe(graph, node)
     if spec.max_inputs == 0 and count:
-        return f"{name} {_takes(spec)}: remove the arrows into it."
+        return _("{name} {takes}: remove the arrows into it.").format(name=name, takes=_takes(spec))
     if count == 0 and spec.min_inputs > 0:
-        return f"{name} is not connected: connect a layer to its input."
+        return _("{name} is not connected: connect a layer to its input.").format(name=name)
     if spec.max_inputs is not None and count > spec.max_inputs:
-        return (f"{name} {_takes(spec)} but receives {count}: join them with an Add or "
-                "Concatenate layer first.")
+        return _("{name} {takes} but receives {count}: join them with an Add or Concatenate layer "
+                 "first.").format(name=name, takes=_takes(spec), count=count)
     if count < spec.min_inputs:
-        return f"{name} {_takes(spec)} (has {count}): connect another layer to it."
+        return _("{name} {takes} (has {count}): connect another layer to it.").format(
+            name=name, takes=_takes(spec), count=count)
     return None
 
 
@@ -217,10 +229,11 @@ def _check_connectivity(graph: NetworkGraph, report: ValidationReport) -> None:
         if problem:
             report.add(node, problem)
         elif report.input_id and node not in reachable:
-            report.add(node, f"{name} does not receive data from the Input: connect it.")
+            report.add(node, _("{name} does not receive data from the Input: connect it.").format(
+                name=name))
         elif report.output_id and node not in useful:
-            report.add(node, f"{name} leads nowhere: connect its output towards the Output "
-                             "layer, or delete it.")
+            report.add(node, _("{name} leads nowhere: connect its output towards the Output layer, "
+                               "or delete it.").format(name=name))
 
 
 def _infer_shapes(graph: NetworkGraph, report: ValidationReport) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from core.activations import activation, for_layer_type
 from core.display_names import layer_name
 from core.graph import NetworkGraph
+from core.i18n import _, format_number
 from core.layers import get_spec, shape_text
 from core.losses import loss_entry
 from core.optimizers import optimizer_entry
@@ -62,13 +63,14 @@ def check_losses_and_activations(graph: NetworkGraph, report: "ValidationReport"
     last, name = final_activation(graph, report)
     produces = activation(name).output if name is not None else None
     if expects == "logits" and produces == "distribution":
-        report.add(last, f"{describe(graph, last)} applies {activation(name).layer_type} before "
-                         "the cross-entropy loss, which expects raw scores (logits) and applies "
-                         "softmax itself: set its activation to linear (or delete the "
-                         f"{activation(name).layer_type} layer).")
+        report.add(last, _("{name} applies {activation} before the cross-entropy loss, which "
+                           "expects raw scores (logits) and applies softmax itself: set its "
+                           "activation to linear (or delete the {activation} layer).").format(
+            name=describe(graph, last), activation=activation(name).layer_type))
     if expects == "probabilities" and produces not in ("probability", None) and last is not None:
-        report.add(last, f"Binary cross-entropy expects probabilities between 0 and 1, but "
-                         f"{describe(graph, last)} uses a {name} activation: set it to sigmoid.")
+        report.add(last, _("Binary cross-entropy expects probabilities between 0 and 1, but "
+                           "{name} uses a {activation} activation: set it to sigmoid.").format(
+            name=describe(graph, last), activation=name))
     _check_step_neurons(graph, report, optimizer, purpose)
 
 
@@ -79,20 +81,21 @@ def _check_step_neurons(graph: NetworkGraph, report: "ValidationReport", optimiz
     if optimizer_entry(optimizer).uses_gradients:
         severity = "warning" if purpose == "inspect" else "error"
         for node in step_nodes:
-            report.add(node, f"{describe(graph, node)} uses a Step activation, whose gradient is "
-                             "zero everywhere, so gradient descent cannot change the weights "
-                             "before it: use sigmoid (a smooth step), or choose the perceptron "
-                             "rule as optimizer for a single layer of Step neurons.", severity)
+            report.add(node, _("{name} uses a Step activation, whose gradient is zero everywhere, "
+                               "so gradient descent cannot change the weights before it: use "
+                               "sigmoid (a smooth step), or choose the perceptron rule as "
+                               "optimizer for a single layer of Step neurons.").format(
+                name=describe(graph, node)), severity)
         return
     out = report.output_id
     if out in report.params and loss_entry(report.params[out]["loss"]).expects == "logits":
-        report.add(out, f"{describe(graph, out)} uses cross-entropy, but the perceptron rule compares "
-                        "0/1 outputs with 0/1 targets: choose the mse loss (one Step neuron per "
-                        "class).")
+        report.add(out, _("{name} uses cross-entropy, but the perceptron rule compares 0/1 outputs "
+                          "with 0/1 targets: choose the mse loss (one Step neuron per class)."
+                          ).format(name=describe(graph, out)))
     if not is_single_step_layer(graph, report):
-        report.add(None, "The perceptron rule trains a single layer of Step neurons: the network "
-                         "must be Input → Dense (activation step) → Output. Choose SGD or Adam "
-                         "for other networks.")
+        report.add(None, _("The perceptron rule trains a single layer of Step neurons: the "
+                           "network must be Input → Dense (activation step) → Output. Choose SGD "
+                           "or Adam for other networks."))
 
 
 def _is_flat(name: str | None) -> bool:
@@ -124,13 +127,16 @@ def check_weight_shapes(graph: NetworkGraph, report: "ValidationReport") -> None
         for name, array in weights.items():
             want = expected.get(name)
             if want is None and name not in ("act.weight",):
-                report.add(node, f"{describe(graph, node)} has a hand-set '{name}' but a Dense "
-                                 f"layer only has {' and '.join(expected)}: remove it.")
+                report.add(node, _("{name} has a hand-set '{weight}' but a Dense layer only has "
+                                   "{names}: remove it.").format(
+                    name=describe(graph, node), weight=name,
+                    names=_(" and ").join(expected)))
             elif want is not None and tuple(array.shape) != want:
-                report.add(node, f"{describe(graph, node)} has a hand-set {name} of shape "
-                                 f"{shape_text(array.shape) or 'scalar'} but needs "
-                                 f"{shape_text(want)} (inputs × units): retype the weights or "
-                                 "reset them.")
+                report.add(node, _("{name} has a hand-set {weight} of shape {shape} but needs "
+                                   "{needed} (inputs × units): retype the weights or reset them."
+                                   ).format(name=describe(graph, node), weight=name,
+                                            shape=shape_text(array.shape) or _("scalar"),
+                                            needed=shape_text(want)))
 
 
 # A network beyond these cannot be built on the machines NeuroCanvas runs on (50 million float32
@@ -146,18 +152,23 @@ def check_size(graph: NetworkGraph, report: "ValidationReport") -> None:
     for node, shape in report.shapes.items():
         values = _product(shape)
         if values > MAX_VALUES_PER_SAMPLE:
-            fix = "set a smaller shape" if graph.layer_type(node) == "Input" else \
-                "make the layers before it smaller or add a pooling layer"
-            report.add(node, f"{describe(graph, node)} outputs {values:,} values per sample; at most "
-                             f"{MAX_VALUES_PER_SAMPLE:,} fit in memory: {fix}.")
+            fix = _("set a smaller shape") if graph.layer_type(node) == "Input" else \
+                _("make the layers before it smaller or add a pooling layer")
+            report.add(node, _("{name} outputs {count} values per sample; at most {limit} fit in "
+                               "memory: {fix}.").format(
+                name=describe(graph, node), count=format_number(values, ",d"),
+                limit=format_number(MAX_VALUES_PER_SAMPLE, ",d"), fix=fix))
     for node, count in report.param_counts.items():
         if count > MAX_PARAMETERS:
-            report.add(node, f"{describe(graph, node)} would have {count:,} parameters; at most "
-                             f"{MAX_PARAMETERS:,} can be built: use fewer units or a smaller input.")
+            report.add(node, _("{name} would have {count} parameters; at most {limit} can be "
+                               "built: use fewer units or a smaller input.").format(
+                name=describe(graph, node), count=format_number(count, ",d"),
+                limit=format_number(MAX_PARAMETERS, ",d")))
     total = report.total_params
     if total > MAX_PARAMETERS and not report.errors:
-        report.add(None, f"The network would have {total:,} parameters; at most {MAX_PARAMETERS:,} "
-                         "can be built: use fewer or smaller layers.")
+        report.add(None, _("The network would have {count} parameters; at most {limit} can be "
+                           "built: use fewer or smaller layers.").format(
+            count=format_number(total, ",d"), limit=format_number(MAX_PARAMETERS, ",d")))
 
 
 def check_weight_range(graph: NetworkGraph, report: "ValidationReport") -> None:
@@ -167,9 +178,10 @@ def check_weight_range(graph: NetworkGraph, report: "ValidationReport") -> None:
         for name, array in graph.weights(node).items():
             if array.size and float(abs(array).max()) > FLOAT32_MAX:
                 value = float(array.flat[int(abs(array).argmax())])
-                report.add(node, f"{describe(graph, node)} has a hand-set {name} value of {value:.3g}, "
-                                 "too large for the 32-bit floats the network computes in (at most "
-                                 "about 3.4e38): retype it or reset the weights.")
+                report.add(node, _("{name} has a hand-set {weight} value of {value}, too large for "
+                                   "the 32-bit floats the network computes in (at most about "
+                                   "3.4e38): retype it or reset the weights.").format(
+                    name=describe(graph, node), weight=name, value=format_number(value, ".3g")))
                 break
 
 

@@ -115,10 +115,35 @@ def test_a_french_system_locale_gives_french_messages(typo_file):
 
 
 def test_a_broken_network_is_explained_in_french(tmp_path):
+    """Validation problems, the summary's plural and the table's headings, in French."""
     data = json.loads((EXAMPLES / "xor.json").read_text())
-    data["layers"][0]["params"]["shape"] = [1, 28, 28]
-    path = tmp_path / "bad.json"
+    data["layers"][1]["label"] = "Couche cachée"
+    data["layers"][1]["params"]["activation"] = "step"
+    path = tmp_path / "step.json"
     path.write_text(json.dumps(data))
     result = run_main("validate", str(path), LANG="fr_FR.UTF-8")
+    lines = result.stdout.splitlines()
     assert result.returncode == 1
-    assert "Flatten" in result.stdout  # the advice names the layer type to add
+    assert lines[0].split() == ["couche", "type", "sortie", "paramètres", "nom"]
+    assert "1 problème" in lines
+    assert ("erreur\u00a0: [hidden] Dense 'Couche cachée' (hidden) utilise la fonction d'activation "
+            "Step, dont le gradient est nul partout") in result.stdout
+    assert "descente de gradient" in result.stdout
+
+
+def test_a_valid_network_counts_its_parameters_in_french():
+    code, out, _ = run("--lang", "fr", "validate", str(EXAMPLES / "xor.json"))
+    assert code == 0 and out.splitlines()[-1] == "Valide — 17 paramètres"
+
+
+@pytest.mark.parametrize("total, english, french", [
+    (0, "Valid — 0 parameters", "Valide — 0 paramètre"),
+    (1, "Valid — 1 parameter", "Valide — 1 paramètre"),
+    (12345, "Valid — 12,345 parameters", "Valide — 12\u00a0345 paramètres"),
+])
+def test_the_summary_has_the_right_plural_in_both_languages(total, english, french):
+    from core.validation import ValidationReport
+    report = ValidationReport(param_counts={"hidden": total})
+    assert report.summary() == english
+    i18n.set_language("fr")
+    assert report.summary() == french
