@@ -88,7 +88,6 @@ TRAIN_COLOR = "#1565c0"
 VALIDATION_COLOR = "#e65100"
 BATCH_COLOR = (120, 144, 156, 80)
 HISTORY_COLORS = ("#7986cb", "#4db6ac", "#ba68c8", "#a1887f", "#90a4ae", "#f06292")
-PLOT_TITLE_SIZE = "10pt"  # pyqtgraph plot titles
 
 
 def category_color(category: str | None) -> QColor:
@@ -139,9 +138,10 @@ def bolded(base: QFont) -> QFont:
 
 
 def smaller(base: QFont, by: float = 1.5, minimum: float = 7.0) -> QFont:
-    """``base`` a little smaller, for tables that must fit a narrow dock."""
+    """``base`` a little smaller, for tables that must fit a narrow dock: ``by`` and ``minimum``
+    are desktop points, so at any interface scale the table stays the same share smaller."""
     f = QFont(base)
-    f.setPointSizeF(max(minimum, base.pointSizeF() - by))
+    f.setPointSizeF(max(scaled_points(minimum), base.pointSizeF() - scaled_points(by)))
     return f
 
 
@@ -153,8 +153,9 @@ def translucent(color: QColor, alpha: int) -> QColor:
 
 
 def strong_html(text: str, color: QColor | str, point_size: float | None = None) -> str:
-    """Rich text for a coloured heading (a layer's name, an inspector stage)."""
-    size = f" font-size:{point_size:g}pt;" if point_size else ""
+    """Rich text for a coloured heading (a layer's name, an inspector stage); ``point_size`` in
+    desktop points, written at the interface scale in force."""
+    size = f" font-size:{scaled_points(point_size):g}pt;" if point_size else ""
     name = color.name() if isinstance(color, QColor) else color
     return f"<span style='font-weight:600; color:{name};{size}'>{text}</span>"
 
@@ -214,13 +215,22 @@ HELP_FONT_POINT_SIZE = 11.0  # help is read, not glanced at: a size above the UI
 ABOUT_MUTED_COLOR = MUTED_COLOR.name()  # one muted grey for every panel
 HINT_TEXT_COLOR = "#6b7280"  # on CANVAS_BACKGROUND: readable (contrast > 4.5) but clearly a hint
 HINT_FONT_POINT_SIZE = 13.0
+# as style sheets, so that presentation mode scales them like every other (see scaled_style_sheet)
+HELP_TEXT_STYLE = f"font-size:{HELP_FONT_POINT_SIZE:g}pt;"
+HINT_STYLE = f"color:{HINT_TEXT_COLOR}; background:transparent; font-size:{HINT_FONT_POINT_SIZE:g}pt;"
 EXPORT_BACKGROUND = QColor("#ffffff")  # exported pictures go on slides and paper: plain white
 EXPORT_MARGIN = 24  # scene units around the layers in an exported picture
 
 
 # ----- interface scale (View ▸ Presentation mode, Ctrl+Shift+= / Ctrl+Shift+−) -----------------
-# One number scales every font: the application font, the style sheets' point sizes and the
-# fonts drawn with `font()`; the window applies it (gui/presentation.py) and remembers it.
+# One number scales every font; sizes are written here at the desktop size (scale 1) and reach
+# the screen at the interface scale in one of two ways:
+# * widgets: the application font, and each style sheet's ``font-size: Npt`` (the window rewrites
+#   every widget's sheet when the scale changes, and while it is not 1 each sheet set later, by a
+#   widget created afterwards or re-set by its owner: gui/presentation.py). So a widget is given
+#   a desktop-size sheet (a constant of this module), never a point size of its own (setFont).
+# * what is painted (canvas cards, the gallery's captions, the inspector's timeline): `font()`
+#   and `scaled_points` at layout or paint time, never kept in a module constant.
 UI_SCALE_DEFAULT = 1.0
 PRESENTATION_SCALE = 1.5  # a projector at the back of a classroom: 1.5x the desktop size
 UI_SCALE_STEP = 0.1
@@ -245,13 +255,15 @@ def set_ui_scale(scale: float) -> float:
 
 
 def scaled_points(points: float) -> float:
-    """A point size from this module, at the interface scale."""
+    """A desktop point size (or a length beside text), at the interface scale."""
     return points * _ui["scale"]
 
 
-def scaled_style_sheet(sheet: str, scale: float) -> str:
-    """``sheet`` with each ``font-size: Npt`` multiplied by ``scale``."""
-    return _FONT_SIZE_IN_SHEET.sub(lambda m: f"font-size:{float(m.group(1)) * scale:g}pt", sheet)
+def scaled_style_sheet(sheet: str, scale: float | None = None) -> str:
+    """``sheet`` (written at the desktop size) with each ``font-size: Npt`` multiplied by
+    ``scale`` (default: the interface scale in force)."""
+    factor = _ui["scale"] if scale is None else scale
+    return _FONT_SIZE_IN_SHEET.sub(lambda m: f"font-size:{float(m.group(1)) * factor:g}pt", sheet)
 
 
 def at_interface_scale(app_font: QFont, desktop_points: float) -> QFont:
@@ -259,8 +271,3 @@ def at_interface_scale(app_font: QFont, desktop_points: float) -> QFont:
     f = QFont(app_font)
     f.setPointSizeF(desktop_points * _ui["scale"])
     return f
-
-
-def plot_title_size() -> str:
-    """PLOT_TITLE_SIZE at the interface scale."""
-    return f"{scaled_points(float(PLOT_TITLE_SIZE.removesuffix('pt'))):g}pt"

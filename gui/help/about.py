@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QV
 
 from core.package_info import app_version, dependencies, describe, DISTRIBUTION
 from gui.help.texts import ABOUT, TITLES
-from gui.style import ABOUT_MUTED_COLOR, HELP_FONT_POINT_SIZE, font
+from gui.style import ABOUT_MUTED_COLOR, HELP_TEXT_STYLE
 
 
 def about_html() -> str:
@@ -57,7 +57,7 @@ class AboutDialog(QDialog):
         self.label.setObjectName("about_text")
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
-        self.label.setFont(font(HELP_FONT_POINT_SIZE))
+        self.label.setStyleSheet(HELP_TEXT_STYLE)  # at the interface scale (gui/presentation.py)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.label.setOpenExternalLinks(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

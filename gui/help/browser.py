@@ -13,9 +13,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from gui.help.texts import TITLES
-from gui.style import HELP_FONT_POINT_SIZE, font
+from gui.style import HELP_TEXT_STYLE, ui_scale
 
-PREFERRED_SIZE = (760, 680)  # px: about 90 characters a line, a page of text
+PREFERRED_SIZE = (760, 680)  # px at the desktop size: about 90 characters a line, a page of text
 SCREEN_SHARE = 0.85  # never more of the screen than this
 
 
@@ -28,7 +28,7 @@ class HelpBrowser(QDialog):
         self.browser = QTextBrowser()
         self.browser.setObjectName("help_text")
         self.browser.setOpenExternalLinks(True)
-        self.browser.setFont(font(HELP_FONT_POINT_SIZE))
+        self.browser.setStyleSheet(HELP_TEXT_STYLE)  # at the interface scale (gui/presentation.py)
         self.browser.document().setDocumentMargin(14)
         self.browser.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -60,7 +60,7 @@ class HelpBrowser(QDialog):
     def _fit_to_screen(self) -> None:
         screen = (self.parentWidget().screen() if self.parentWidget() else None) \
             or QGuiApplication.primaryScreen()
-        width, height = PREFERRED_SIZE
+        width, height = (round(side * ui_scale()) for side in PREFERRED_SIZE)  # as its text
         if screen is not None:
             area = screen.availableGeometry()
             width = min(width, int(area.width() * SCREEN_SHARE))

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QGraphicsView, QLabel
 
 from gui.document import Document
 from gui.help.texts import EMPTY_CANVAS_HINT
-from gui.style import HINT_FONT_POINT_SIZE, HINT_TEXT_COLOR, font
+from gui.style import HINT_STYLE, ui_scale
 
-MAX_WIDTH = 520  # px: two short lines rather than one that runs across a wide canvas
+MAX_WIDTH = 520  # px at the desktop size: two short lines rather than one across a wide canvas
 MARGIN = 24
 
 
@@ -28,8 +28,7 @@ class EmptyCanvasHint(QLabel):
         self.setText(EMPTY_CANVAS_HINT.format(palette=palette_name, examples=examples_path))
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
-        self.setFont(font(HINT_FONT_POINT_SIZE))
-        self.setStyleSheet(f"color: {HINT_TEXT_COLOR}; background: transparent;")
+        self.setStyleSheet(HINT_STYLE)  # at the interface scale (gui/presentation.py)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._viewport = view.viewport()
         self._watcher = _ResizeWatcher(self)
@@ -48,10 +47,15 @@ class EmptyCanvasHint(QLabel):
         if self.isVisible():
             self.place()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self.isVisible():
+            self.place()  # the interface scale changed: as tall as the text now needs
+
     def place(self) -> None:
         """Centre in the viewport, at most MAX_WIDTH wide, as tall as the wrapped text needs."""
         area = self._viewport.rect().adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
-        width = max(1, min(MAX_WIDTH, area.width()))
+        width = max(1, min(round(MAX_WIDTH * ui_scale()), area.width()))
         height = min(self.heightForWidth(width), max(1, area.height()))
         self.setGeometry(area.center().x() - width // 2, area.center().y() - height // 2,
                          width, height)

@@ -152,13 +152,24 @@ class TensorTable(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setWordWrap(False)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        self.resizeColumnsToContents()  # once: the numbers never change while shown
+        self._fit_font()
         self.horizontalHeader().sectionClicked.connect(self.column_clicked)
         self.clicked.connect(lambda index: self.column_clicked.emit(index.column()))
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._fit_height()
+
+    def _fit_font(self) -> None:
+        """Rows and columns for the numbers in the font in force: once, and again when the
+        interface scale changes the font (the numbers never change while shown)."""
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.resizeColumnsToContents()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_font()
+            self._fit_height()
 
     def _fit_height(self) -> None:
         """Exactly the rows shown (up to VISIBLE_ROWS), plus a scrollbar only when one appears."""

@@ -3,13 +3,14 @@
 A plain QTableWidget: rows are the true classes, columns what the network predicted, plus a last
 column with each class' accuracy. Cells are tinted by their share of the row (blue on the
 diagonal = right, orange off it = wrong), so the mistakes stand out without reading numbers. Items
-are created when the class count changes and only re-texted afterwards.
+are created when the class count changes and only re-texted afterwards. The table's font is
+the panel's, a little smaller, and follows it when the interface scale changes it.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
@@ -33,7 +34,7 @@ class ConfusionView(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumSectionSize(18)
         self.table.verticalHeader().setMinimumSectionSize(14)
-        self.table.setFont(smaller(self.table.font()))  # ten classes must fit a narrow dock
+        self._follow_font()
         self.note = QLabel("Rows: true class · columns: predicted class · ok: share of each "
                            "class predicted correctly.")
         self.note.setWordWrap(True)
@@ -45,6 +46,14 @@ class ConfusionView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.FontChange:  # the interface scale changed the app font
+            self._follow_font()
+        super().changeEvent(event)
+
+    def _follow_font(self) -> None:
+        self.table.setFont(smaller(self.font()))  # ten classes must fit a narrow dock
 
     def set_matrix(self, update: ConfusionUpdate) -> None:
         self.latest = update
