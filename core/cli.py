@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -308,4 +309,18 @@ def _print_trace(trace, labels: dict[str, str], out: TextIO) -> None:
             print(f"== {title}", file=out)
             for name, value in {**step.values, **step.grads, **step.params}.items():
                 label = f"d{name}" if name in step.grads and step.phase == "backward" else name
-                print(f"  {label} = {np.array2string(np.asarray(value), prefix='  ')}", file=out)
+                text = localize_numbers(np.array2string(np.asarray(value), prefix="  "))
+                print(f"  {label} = {text}", file=out)
+
+
+_NUMPY_POINT = re.compile(r"(?<=\d)\.(?=\d|e)")  # 0.25, 1.e-07: a decimal point
+_NUMPY_WHOLE = re.compile(r"(?<=\d)\.(?=[\s\],]|$)")  # numpy's "1." for a whole number
+
+
+def localize_numbers(text: str) -> str:
+    """numpy's printout with the language's decimal symbol: "[0.25 1. ]" is "[0,25 1  ]" in
+    French (the column widths stay; a whole number loses its point rather than showing "1,")."""
+    decimal = i18n.decimal_symbol()
+    if decimal == ".":
+        return text
+    return _NUMPY_POINT.sub(decimal, _NUMPY_WHOLE.sub(" ", text))

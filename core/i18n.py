@@ -207,6 +207,11 @@ def _plain_space(text: str) -> str:
     return text.replace("\u202f", "\u00a0")
 
 
+def decimal_symbol() -> str:
+    """"." in English, "," in French."""
+    return _symbols(_language)[0]
+
+
 def format_number(value: float, spec: str = "g") -> str:
     """``format(value, spec)`` with the current language's symbols: format_number(0.5) is "0.5"
     in English and "0,5" in French; ",.0f" groups thousands ("12 345" with a no-break space in

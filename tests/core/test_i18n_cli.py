@@ -147,3 +147,19 @@ def test_the_summary_has_the_right_plural_in_both_languages(total, english, fren
     assert report.summary() == english
     i18n.set_language("fr")
     assert report.summary() == french
+
+
+def test_inspect_prints_numbers_with_the_decimal_comma_in_french():
+    code, out, _ = run("--lang", "fr", "inspect", str(EXAMPLES / "xor.json"))
+    assert code == 0
+    hidden = out[out.index("== forward hidden"):]
+    assert "pre_activation = [[-0,062752  0,187109" in hidden  # numpy's columns, French comma
+    assert "[0  1 ]" in out  # a whole number loses its point rather than reading "1,"
+
+
+def test_numpy_text_keeps_its_shape_and_english_is_untouched():
+    from core.cli import localize_numbers
+    text = "[[1.e-07 2.5e+10]\n [0.25 1. ]] ..."
+    assert localize_numbers(text) == text
+    i18n.set_language("fr")
+    assert localize_numbers(text) == "[[1,e-07 2,5e+10]\n [0,25 1  ]] ..."
