@@ -11,9 +11,9 @@ one number in gui/style.py; this module applies it to what already exists on scr
   later (a dialog or an inspector tensor view created afterwards, a label re-styled by its
   owner) is rewritten at the scale as it is set (`SheetScaler`), so widgets never need to know;
 * the plots: axis labels and tick fonts, and the width of every curve's pen;
-* the canvas: its fit zoom limit, then a fit, once the docks have taken the new fonts (the
-  canvas is smaller when they grew); cards are drawn in scene units, so zooming scales their
-  text as far as the canvas has room.
+* the canvas: every card lays itself out again in its fonts at the new scale (a card at 150 %
+  is 1.5 times as large, text and padding alike), then the network is fitted into the canvas
+  once the docks have taken the new fonts (the canvas is smaller when they grew).
 
 The window never becomes larger than its screen for it: when the docks of the current workspace
 cannot fit at the new scale (Build at 150 % needs 1439 px, wider than a 1280×720 projector), the
@@ -143,6 +143,7 @@ class InterfaceScale(QObject):
         for root in _windows(self.window):
             scale_style_sheets(root, new)
         scale_plots(self.window, new, drawn_at)
+        scale_cards(self.window)
         apply_fit_rules(self.window)  # widths measured in the new font
         if abs(new - old) > 1e-9:
             self._fit_network()  # again once the docks relaid out (keep_fitting), if shown
@@ -209,6 +210,14 @@ class SheetScaler(QObject):
         if event.type() == QEvent.Type.StyleChange and isinstance(watched, QWidget):
             scale_style_sheet(watched, style.ui_scale())
         return False
+
+
+def scale_cards(window: QWidget) -> None:
+    """Each canvas card laid out again in its fonts at the scale in force (edges follow)."""
+    view = getattr(window, "view", None)
+    scene = view.scene() if view is not None else None
+    for item in getattr(scene, "layer_items", {}).values():
+        item.follow_interface_scale()
 
 
 def scale_plots(root: QWidget, scale: float, drawn_at: float = style.UI_SCALE_DEFAULT) -> None:

@@ -3,7 +3,8 @@
 A card is sized to its text (no clipping at any zoom): header with the layer type, then the
 display name when the layer has one (with the id under it, smaller), else the id, then the key
 parameters and the inferred output shape. In the neurons view the card also shows one
-circle per neuron between the summary and the shape.
+circle per neuron between the summary and the shape. Its text follows the interface scale
+(gui/canvas/card_layout.py): the window calls `follow_interface_scale` when the scale changes.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QFont, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsSceneHoverEvent,
                                QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem, QWidget)
 
 from core.layers import LayerSpec, get_spec
 from gui.canvas import card_layout, neurons
 from gui.style import (ERROR_COLOR, MUTED_COLOR, NEURON_OUTLINE_COLOR, PAPER, SELECTION_COLOR,
-                       TEXT_COLOR, TEXT_ON_COLOR, category_color, font, tint)
+                       TEXT_COLOR, TEXT_ON_COLOR, category_color, tint, ui_scale)
 
 if TYPE_CHECKING:
     from gui.canvas.edges import EdgeItem
@@ -78,6 +79,9 @@ class LayerItem(QGraphicsItem):
         self.biases: np.ndarray | None = None
         self.edges: list["EdgeItem"] = []
         self._geometry: card_layout.CardGeometry
+        self._text: list[tuple[str, QFont, str]] = []  # the lines as laid out (and painted)
+        self._fonts = card_layout.fonts()
+        self._scale = ui_scale()  # the interface scale they were laid out at
         self._outline = QPainterPath()
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -127,9 +131,30 @@ class LayerItem(QGraphicsItem):
         return card_layout.text_lines(self.title, self.layer_id, self.summary, self.shape_label,
                                       self.label)
 
+    def follow_interface_scale(self) -> None:
+        """Lay the card out again in its fonts at the interface scale now in force. What an
+        overlay hung on the card follows it: a halo behind it (the inspector's glow) grows with
+        the card, a picture on its neurons (a neuron map) moves with the neuron column."""
+        if self._scale == ui_scale():
+            return
+        size, neuron = self.size(), self._neuron_center(0)
+        self._relayout()
+        grow = QTransform.fromScale(self.size()[0] / size[0], self.size()[1] / size[1])
+        shift = self._neuron_center(0) - neuron
+        for child in self.childItems():
+            if child is self.in_port or child is self.out_port:
+                continue
+            if child.flags() & QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent:
+                child.setTransform(grow, combine=True)
+            elif self.neuron_total:
+                child.moveBy(shift.x(), shift.y())
+        self.update()
+
     def _relayout(self) -> None:
         self.prepareGeometryChange()
-        self._geometry = card_layout.layout_card(self._lines(), self.neuron_total)
+        self._scale, self._fonts = ui_scale(), card_layout.fonts()
+        self._text = self._lines()
+        self._geometry = card_layout.layout_card(self._text, self.neuron_total)
         self._outline = self._geometry.outline()
         x_in, x_out = self._geometry.port_x
         if self.in_port:
@@ -158,9 +183,10 @@ class LayerItem(QGraphicsItem):
         painter.fillPath(self._outline, tint(self.color, 0.9))
         painter.save()
         body = QPainterPath()
-        body.addRoundedRect(self._geometry.body, card_layout.RADIUS, card_layout.RADIUS)
+        body.addRoundedRect(self._geometry.body, self._geometry.px(card_layout.RADIUS),
+                            self._geometry.px(card_layout.RADIUS))
         painter.setClipPath(body)
-        header = self._geometry.rects["title"].bottom() + 4
+        header = self._geometry.rects["title"].bottom() + self._geometry.px(4)
         painter.fillRect(QRectF(0, 0, self._geometry.width, header), self.color)
         painter.restore()
         self._paint_texts(painter)
@@ -174,7 +200,7 @@ class LayerItem(QGraphicsItem):
     def _paint_texts(self, painter: QPainter) -> None:
         shape_align = Qt.AlignmentFlag.AlignHCenter if self.neuron_total \
             else Qt.AlignmentFlag.AlignLeft
-        for key, line_font, text in self._lines():
+        for key, line_font, text in self._text:
             color = {"title": TEXT_ON_COLOR, "label": TEXT_COLOR,
                      "id": MUTED_COLOR if self.label else TEXT_COLOR,
                      "shape": self.color.darker(140)}.get(key, MUTED_COLOR)
@@ -194,12 +220,14 @@ class LayerItem(QGraphicsItem):
             painter.drawEllipse(self._neuron_center(i), r, r)
 
     def _paint_badge(self, painter: QPainter) -> None:
-        center = QPointF(self._geometry.width - 12, self._geometry.rects["title"].center().y())
+        r = self._geometry.px(card_layout.BADGE_RADIUS)
+        center = QPointF(self._geometry.width - self._geometry.px(12),
+                         self._geometry.rects["title"].center().y())
         painter.setPen(QPen(TEXT_ON_COLOR, 1.5))
         painter.setBrush(ERROR_COLOR)
-        painter.drawEllipse(center, 7.5, 7.5)
-        painter.setFont(font(8.5, bold=True))
-        painter.drawText(QRectF(center.x() - 7.5, center.y() - 7.5, 15, 15),
+        painter.drawEllipse(center, r, r)
+        painter.setFont(self._fonts.badge)
+        painter.drawText(QRectF(center.x() - r, center.y() - r, 2 * r, 2 * r),
                          Qt.AlignmentFlag.AlignCenter, "!")
 
     def _update_tooltip(self) -> None:

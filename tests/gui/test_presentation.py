@@ -169,7 +169,9 @@ def test_the_scale_is_restored_in_a_new_window(open_window, desktop_scale, setti
 
 
 def test_an_unreadable_saved_scale_opens_at_the_desktop_size(open_window, desktop_scale,
-                                                             settings):
+                                                             settings, monkeypatch):
+    # a screen where even the largest scale fits (on 1920×1080, 250 % steps back to what fits)
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: QRect(0, 0, 4000, 3000))
     settings.setValue("view/ui_scale", "huge")
     open_window()
     assert style.ui_scale() == style.UI_SCALE_DEFAULT
