@@ -39,7 +39,7 @@ def dumps_network(network: Network) -> str:
     text = _encode(_document(network), 0) + "\n"
     # Lone surrogates (only possible inside strings) cannot be encoded as UTF-8: escape them.
     text = _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-    loads_network(text, source="the network being saved")
+    loads_network(text, source=_("the network being saved"))
     return text
 
 
