@@ -207,7 +207,8 @@ class SheetScaler(QObject):
             cls._installed = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.StyleChange and isinstance(watched, QWidget):
+        if event.type() == QEvent.Type.StyleChange and isinstance(watched, QWidget) \
+                and style.ui_scale() != style.UI_SCALE_DEFAULT:
             scale_style_sheet(watched, style.ui_scale())
         return False
 

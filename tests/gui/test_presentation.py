@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
-from gui import screen_fit, style
+from gui import presentation, screen_fit, style
 from gui.app import build_window
 from tests.gui.gui_helpers import close_windows
 
@@ -22,6 +22,7 @@ def desktop_scale():
     style.set_ui_scale(style.UI_SCALE_DEFAULT)
     yield font
     style.set_ui_scale(style.UI_SCALE_DEFAULT)
+    presentation.SheetScaler.follow(app, style.UI_SCALE_DEFAULT)  # no filter left for later tests
     app.setFont(font)
 
 
