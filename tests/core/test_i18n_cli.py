@@ -163,3 +163,14 @@ def test_numpy_text_keeps_its_shape_and_english_is_untouched():
     assert localize_numbers(text) == text
     i18n.set_language("fr")
     assert localize_numbers(text) == "[[1,e-07 2,5e+10]\n [0,25 1  ]] ..."
+
+
+def test_main_usage_in_french_and_a_wrong_lang_for_the_window(capsys, monkeypatch):
+    import main
+    for name in i18n.LOCALE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert main.main(["--lang", "fr", "--help"]) == 0
+    assert "Chaque commande accepte --lang fr|en" in capsys.readouterr().out
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert main.main(["--lang", "xx"]) == 2  # never opens a window with a language we lack
+    assert capsys.readouterr().err == "erreur\u00a0: --lang attend fr ou en.\n"  # the system's
