@@ -77,3 +77,20 @@ def test_qt_standard_buttons_are_french_with_its_shipped_translations(qapp):
     install_language(qapp, "en")
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     assert isinstance(QApplication.instance(), QApplication)
+
+
+def test_no_english_is_left_in_the_file_and_edit_menus_in_french(qapp, make_window):
+    """What gui/actions.py builds is all French (the Examples menu lists the files' own names,
+    and View holds entries of other modules, still English)."""
+    french = set()
+    for message in i18n.read_catalogue("fr"):
+        if message.id:
+            french |= set(message.string) if isinstance(message.string, tuple) else {message.string}
+    install_language(qapp, "fr")
+    window = make_window()
+    for menu_action in window.menuBar().actions()[:2]:  # Fichier, Édition
+        for action in menu_action.menu().actions():
+            if action.isSeparator():
+                continue
+            assert action.text() in french, action.text()
+            assert action.menu() is None or action.menu().title() in french
