@@ -140,7 +140,9 @@ class Document(QObject):
             self.graph.unsubscribe(self._on_graph_event)
             return
         self.revision += 1
-        revalidate = event.kind not in LAYOUT_EVENTS  # where a card sits, what it is called
+        # Where a card sits changes no message; what it is called does (messages name layers
+        # by their display names, core.display_names), so a label edit re-words them.
+        revalidate = event.kind not in LAYOUT_EVENTS or event.kind == "label_changed"
         if revalidate:  # first, so graph_changed listeners already read the current report (live
             # training weights never reach the graph, so this does not run at the live rate)
             self._report = validate(self.graph, self._network.training.optimizer)

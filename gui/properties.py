@@ -251,11 +251,6 @@ class PropertiesPanel(QScrollArea):
 
     def _on_graph_event(self, event: GraphEvent) -> None:
         current = self.layer_page.layer_id
-        if event.kind == "label_changed":
-            # Messages name layers by their display names (core.display_names), but a label is
-            # a layout change the document does not re-validate for: word them again, here where
-            # labels are edited (also on undo/redo), before this page shows them.
-            self.document.validate_now()
         if event.kind == "graph_reset":
             self.show_layer(None)
         elif current is None:
