@@ -33,7 +33,7 @@ from gui.style import ERROR_COLOR, MUTED_STYLE, VALID_COLOR
 APP_NAME = "NeuroCanvas"
 STATUS_MESSAGE_MS = 6000
 TORCH_TEXTS = {"loading": "Loading PyTorch…", "ready": "PyTorch ready", "failed": "PyTorch failed to load"}
-LAYOUT_VERSION = 2  # bump when the set of docks changes: an older saved layout is then ignored
+LAYOUT_VERSION = 3  # bump when the set of docks changes: an older saved layout is then ignored
 
 
 class MainWindow(QMainWindow):

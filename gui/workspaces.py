@@ -8,10 +8,11 @@ View ▸ Workspace, Ctrl+1/2/3):
 * **Build** — layers palette on the left, properties and lesson on the right (full height),
   problems under the canvas; the training panel is put away, and starting a run from Build (or
   Inspect) switches to Train, where its live views are;
-* **Train** — the network on top, beside its lesson (palette and inspector put away); the
-  training panel spans the whole width below, tall enough for a decision boundary of at least
-  300 px at 1280×720, with its output beside the controls and curves (as TensorFlow Playground
-  puts the output beside the network);
+* **Train** — as TensorFlow Playground lays it out: the output (decision boundary, gallery,
+  confusion) at the right over the whole height, under the lesson; on the left the network
+  above the training panel (data, settings, controls and curves); palette and inspector put
+  away. At 1280×720: canvas 876×279 (158 px high before), curves 292×251 each, boundary
+  picture 333×345;
 * **Inspect** — the inspector on the right at full height, wide enough for its formulas, next to
   the canvas it highlights.
 
@@ -44,11 +45,13 @@ SHORTCUTS = {"build": "Ctrl+1", "train": "Ctrl+2", "inspect": "Ctrl+3"}
 SETTINGS_KEY = "window/workspace"
 # Shares of the window: chosen at 1280×720 so that Train gives the boundary >= 300 px and the
 # canvas keeps room for a network's cards; larger screens keep the proportions.
-TRAIN_PANEL_SHARE = 0.71  # of the height, at most
-TRAIN_PANEL_HEIGHT = 520  # px at the desktop scale: a boundary of >= 300 px under the controls
-SIDE_SHARE = {"build": 0.27, "train": 0.27, "inspect": 0.42}  # right dock, of the width
+TRAIN_PANEL_SHARE = 0.6  # of the height, at most
+TRAIN_PANEL_HEIGHT = 390  # px at the desktop scale: controls and curves of >= 250 px
+SIDE_SHARE = {"build": 0.27, "train": 0.31, "inspect": 0.42}  # right dock, of the width
+TRAIN_LESSON_SHARE = 0.24  # of the height: the lesson above the output, at the right
 PALETTE_SHARE = 0.15  # Build's palette, of the width (it is never narrower than its names)
 BUILD_BOTTOM_SHARE = 0.2
+INSPECT_BOTTOM_SHARE = 0.18
 
 
 class Workspaces(QObject):
@@ -97,7 +100,7 @@ class Workspaces(QObject):
         """Arrange the docks for ``name`` (an unknown name falls back to the default)."""
         name = name if name in WORKSPACES else DEFAULT_WORKSPACE
         docks = self.window.docks
-        if not all(t in docks for t in ("Training", "Inspector")):
+        if not all(t in docks for t in ("Training", "Output", "Inspector")):
             return  # the panels are not installed yet (a bare MainWindow): nothing to arrange
         for dock in docks.values():  # start from an empty layout: moving docks between tab
             self.window.removeDockWidget(dock)  # groups leaves Qt's old tab bars on screen
@@ -161,47 +164,64 @@ def _height(window, share: float) -> int:
     return int(window.height() * share)
 
 
-def arrange_build(window, docks: dict[str, QDockWidget]) -> None:
+def _put_away_output(window, docks: dict[str, QDockWidget]) -> None:
+    if "Output" in docks:  # a window with the training panel's live output in a dock
+        _put_away(window, docks["Output"], Area.RightDockWidgetArea)
+
+
+def _side_beside_canvas(window, docks, side: list[str], share: float, bottom: float) -> None:
+    """Build and Inspect: ``side`` tabbed at the right (the first raised), Problems under the
+    canvas, the training panel and its output put away."""
     _sides_full_height(window, True)
-    _place(window, docks["Layers"], Area.LeftDockWidgetArea)
-    _place(window, docks["Properties"], Area.RightDockWidgetArea)
-    _tab(window, docks["Properties"], docks["Inspector"])
-    _place(window, docks["Problems"], Area.BottomDockWidgetArea)
     _put_away(window, docks["Training"], Area.BottomDockWidgetArea)
-    docks["Properties"].raise_()
-    window.resizeDocks([docks["Layers"], docks["Properties"]],
-                       [_width(window, PALETTE_SHARE), _width(window, SIDE_SHARE["build"])],
-                       Qt.Orientation.Horizontal)
-    window.resizeDocks([docks["Problems"]], [_height(window, BUILD_BOTTOM_SHARE)],
-                       Qt.Orientation.Vertical)
+    _put_away_output(window, docks)
+    _place(window, docks[side[0]], Area.RightDockWidgetArea)
+    _tab(window, docks[side[0]], *(docks[name] for name in side[1:]))
+    _place(window, docks["Problems"], Area.BottomDockWidgetArea)
+    docks[side[0]].raise_()
+    window.resizeDocks([docks[side[0]]], [_width(window, share)], Qt.Orientation.Horizontal)
+    window.resizeDocks([docks["Problems"]], [_height(window, bottom)], Qt.Orientation.Vertical)
 
 
-def arrange_train(window, docks: dict[str, QDockWidget]) -> None:
-    _sides_full_height(window, False)
-    _put_away(window, docks["Layers"], Area.LeftDockWidgetArea)
-    _place(window, docks["Properties"], Area.RightDockWidgetArea)
-    _put_away(window, docks["Inspector"], Area.RightDockWidgetArea)  # it needs the full height
-    _place(window, docks["Training"], Area.BottomDockWidgetArea)
-    _tab(window, docks["Training"], docks["Problems"])
-    docks["Properties"].raise_()
-    docks["Training"].raise_()
-    window.resizeDocks([docks["Properties"]], [_width(window, SIDE_SHARE["train"])],
+def arrange_build(window, docks: dict[str, QDockWidget]) -> None:
+    _place(window, docks["Layers"], Area.LeftDockWidgetArea)
+    _side_beside_canvas(window, docks, ["Properties", "Inspector"], SIDE_SHARE["build"],
+                        BUILD_BOTTOM_SHARE)
+    window.resizeDocks([docks["Layers"]], [_width(window, PALETTE_SHARE)],
                        Qt.Orientation.Horizontal)
-    height = min(_height(window, TRAIN_PANEL_SHARE), int(TRAIN_PANEL_HEIGHT * ui_scale()))
-    window.resizeDocks([docks["Training"]], [height], Qt.Orientation.Vertical)
 
 
 def arrange_inspect(window, docks: dict[str, QDockWidget]) -> None:
-    _sides_full_height(window, True)
     _put_away(window, docks["Layers"], Area.LeftDockWidgetArea)
-    _place(window, docks["Inspector"], Area.RightDockWidgetArea)
-    _tab(window, docks["Inspector"], docks["Properties"])
-    _place(window, docks["Problems"], Area.BottomDockWidgetArea)
-    _put_away(window, docks["Training"], Area.BottomDockWidgetArea)
-    docks["Inspector"].raise_()
-    window.resizeDocks([docks["Inspector"]], [_width(window, SIDE_SHARE["inspect"])],
+    _side_beside_canvas(window, docks, ["Inspector", "Properties"], SIDE_SHARE["inspect"],
+                        INSPECT_BOTTOM_SHARE)
+
+
+def arrange_train(window, docks: dict[str, QDockWidget]) -> None:
+    """At the right over the whole height: the lesson (Properties, Problems behind it) above the
+    output; on the left the network above the training panel."""
+    window.setCorner(Qt.Corner.BottomRightCorner, Area.RightDockWidgetArea)
+    window.setCorner(Qt.Corner.BottomLeftCorner, Area.BottomDockWidgetArea)
+    _put_away(window, docks["Layers"], Area.LeftDockWidgetArea)
+    _put_away(window, docks["Inspector"], Area.RightDockWidgetArea)
+    for name in ("Properties", "Output"):  # stacked, the lesson on top
+        docks[name].setFloating(False)
+        window.addDockWidget(Area.RightDockWidgetArea, docks[name], Qt.Orientation.Vertical)
+        docks[name].show()
+    _tab(window, docks["Properties"], docks["Problems"])
+    _place(window, docks["Training"], Area.BottomDockWidgetArea)
+    docks["Properties"].raise_()
+    window.resizeDocks([docks["Properties"]], [_width(window, SIDE_SHARE["train"])],
                        Qt.Orientation.Horizontal)
-    window.resizeDocks([docks["Problems"]], [_height(window, 0.18)], Qt.Orientation.Vertical)
+    lesson = _height(window, TRAIN_LESSON_SHARE)
+    window.resizeDocks([docks["Properties"], docks["Output"]],
+                       [lesson, window.height() - lesson], Qt.Orientation.Vertical)
+    window.resizeDocks([docks["Training"]], [_train_panel_height(window)],
+                       Qt.Orientation.Vertical)
+
+
+def _train_panel_height(window) -> int:
+    return min(_height(window, TRAIN_PANEL_SHARE), int(TRAIN_PANEL_HEIGHT * ui_scale()))
 
 
 ARRANGEMENTS: dict[str, Callable] = {"build": arrange_build, "train": arrange_train,

@@ -1,7 +1,8 @@
 """The training panel: dataset, settings, run controls and live views (issue 4).
 
     from gui.training import install
-    panel = install(window)          # docks "Training" at the bottom, returns the TrainingPanel
+    panel = install(window)          # docks "Training" at the bottom and its live output in a
+                                     # dock "Output" at the right; returns the TrainingPanel
     ...
     panel.shutdown()                 # from MainWindow.closeEvent (also hooked to aboutToQuit)
 
@@ -19,6 +20,7 @@ from gui.training.panel import TrainingPanel
 __all__ = ["TrainingPanel", "install"]
 
 DOCK_HEIGHT = 400
+OUTPUT_DOCK = "Output"  # the decision boundary or the gallery, and the confusion matrix
 
 
 def install(window) -> TrainingPanel:
@@ -31,6 +33,9 @@ def install(window) -> TrainingPanel:
     scene = getattr(window, "scene", None)
     panel = TrainingPanel(window.document, scene=scene)
     dock = window.add_panel_dock("Training", panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+    if dock is not None:  # its own dock: the workspaces give the live output the full height
+        window.add_panel_dock(OUTPUT_DOCK, panel.detach_output(),
+                              Qt.DockWidgetArea.RightDockWidgetArea, tabify=False)
     panel.install_shortcuts(window)
     _add_menu(window, panel)
     select = getattr(window, "select_and_center", None)

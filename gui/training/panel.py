@@ -109,7 +109,7 @@ class TrainingPanel(QWidget):
         self.neuron_hint.setWordWrap(True)  # a narrow dock wraps it instead of cutting it
         self.neuron_hint.setVisible(self.overlay is not None)
         box.addWidget(self.neuron_hint)
-        self.output_tabs.addTab(output, "Output")
+        self.output_tabs.addTab(output, "Predictions")
         self.output_tabs.addTab(self.confusion, "Confusion")
         runs = QWidget()  # the controls sit above the curves only: the output gets the full height
         column = QVBoxLayout(runs)
@@ -134,6 +134,16 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
+
+    def detach_output(self) -> QTabWidget:
+        """Hand the output column (predictions, confusion) over to a dock of its own.
+
+        Inside the panel it gets a third of the panel's height; the window's Train workspace
+        gives it the full height at the right instead, beside the network and the curves (as
+        TensorFlow Playground shows its output), which at 1280×720 leaves the canvas twice the
+        height. A panel on its own (tests, benchmarks) keeps the column in place."""
+        self.output_tabs.setParent(None)
+        return self.output_tabs
 
     def _connect(self) -> None:
         a, s = self.controls.actions, self.session

@@ -182,4 +182,6 @@ def test_train_workspace_gives_the_boundary_300_px_at_1280x720(screen, open_wind
     assert picture.height() >= 300, f"boundary picture {picture.width():.0f}x{picture.height():.0f}"
     for plot in (panel.plots.loss_plot, panel.plots.acc_plot):
         assert plot.height() >= 250 and plot.width() >= 250, f"plot {plot.width()}x{plot.height()}"
-    assert window.view.viewport().height() >= 120  # the network stays in view above
+    assert window.view.viewport().height() >= 250  # the network keeps room above (158 px once)
+    output = window.docks["Output"]  # the output at the right over the whole height
+    assert output.isVisible() and output.height() >= 0.6 * window.height()
