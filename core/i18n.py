@@ -5,7 +5,9 @@
     print(ngettext("Valid — {n} parameter", "Valid — {n} parameters", n).format(n=n))
 
 The messages are written in English in the code (the msgid is the English text) and translated in
-``assets/translations/<lang>/LC_MESSAGES/neurocanvas.po``, one gettext catalogue per language.
+``assets/translations/<lang>/LC_MESSAGES/*.po``: one gettext catalogue per language, kept in one
+file per area of the program (neurocanvas.po: core and the command line; window.po, training.po,
+...) and read as one.
 
 Why gettext, read with Babel, and not Qt's tr():
   * core must stay Qt-free (import-linter forbids PySide6 in core), and validation messages,
@@ -116,18 +118,42 @@ def strip_language_option(argv: list[str]) -> list[str]:
     return rest
 
 
-def catalogue_path(language: str) -> Path:
-    return TRANSLATIONS_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalogue_paths(language: str) -> list[Path]:
+    """The language's catalogue files, one per area of the program (``neurocanvas.po`` for core
+    and the command line, ``window.po``, ``training.po``...): areas translated side by side never
+    edit the same file. Read together, they are one catalogue."""
+    return sorted((TRANSLATIONS_DIR / language / "LC_MESSAGES").glob("*.po"),
+                  key=lambda path: (path.stem != DOMAIN, path.name))
 
 
 def read_catalogue(language: str):
-    """The language's babel Catalog, as the .po file says (fuzzy and empty entries included)."""
+    """The language's babel Catalog: its files merged, as they say (fuzzy and empty entries
+    included). The same English text in two files must have the same translation."""
+    merged = None
+    for path in catalogue_paths(language) or [TRANSLATIONS_DIR / language / f"{DOMAIN}.po"]:
+        part = _read_po(path, language)
+        if merged is None:
+            merged = part  # neurocanvas.po first: its header (plural forms) is the catalogue's
+            continue
+        for message in part:
+            if not message.id:
+                continue  # the file's header
+            known = merged.get(message.id, context=message.context)
+            if known is not None and known.string != message.string:
+                raise LanguageError(f"{path.name} translates {message.id!r} differently from "
+                                    "another catalogue file of the same language")
+            merged.add(message.id, message.string, message.locations, message.flags,
+                       message.auto_comments, message.user_comments, message.previous_id,
+                       message.lineno, message.context)
+    return merged
+
+
+def _read_po(path: Path, language: str):
     from babel.messages.pofile import read_po
 
-    path = catalogue_path(language)
     try:
         with path.open("rb") as handle:
-            return read_po(handle, locale=language, domain=DOMAIN)
+            return read_po(handle, locale=language, domain=path.stem)
     except (OSError, ValueError) as exc:
         raise LanguageError(f"Cannot read the {language} catalogue {path}: {exc}") from exc
 

@@ -121,3 +121,21 @@ def test_what_is_not_a_number_is_refused(text):
 def test_the_lang_option_is_found_anywhere(argv, language, rest):
     assert i18n.language_option(argv) == language
     assert i18n.strip_language_option(argv) == rest
+
+
+def test_the_catalogue_files_of_a_language_are_read_as_one(tmp_path, monkeypatch):
+    """One file per area (translated side by side); the same English must not get two Frenches."""
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    header = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+              '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n')
+    (folder / "neurocanvas.po").write_text(header + 'msgid "Epoch"\nmsgstr "Époque"\n',
+                                           encoding="utf-8")
+    (folder / "training.po").write_text(header + 'msgid "Train"\nmsgstr "Entraîner"\n'
+                                        'msgid "Epoch"\nmsgstr "Époque"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", tmp_path)
+    catalogue = i18n.read_catalogue("fr")
+    assert catalogue.get("Train").string == "Entraîner" and catalogue.get("Epoch").string == "Époque"
+    (folder / "window.po").write_text(header + 'msgid "Epoch"\nmsgstr "Epoque"\n', encoding="utf-8")
+    with pytest.raises(i18n.LanguageError, match="window.po"):
+        i18n.read_catalogue("fr")
