@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
+from core.i18n import N_, _
 from core.notation import fmt
 from core.registry import Registry, UnknownName
 
@@ -54,10 +55,14 @@ class Loss:
         class frequencies scores their entropy, the mark of a classifier that learned nothing."""
         return self.expects != "any"
 
+    def title_text(self) -> str:
+        """The title in the current language (``title`` is the English, marked with N_)."""
+        return _(self.title)
+
     @property
     def display(self) -> str:
         """Title and file name together, as the settings form lists the choices."""
-        return f"{self.title} ({self.name})"
+        return f"{self.title_text()} ({self.name})"
 
 
 LOSSES: Registry[Loss] = Registry(UnknownLoss)
@@ -101,7 +106,7 @@ def _bce_terms(p: np.ndarray, y: np.ndarray) -> list[str]:
 
 
 def _unsquared(value: float) -> list[tuple[float, str]]:
-    return [(math.sqrt(value), "Square each error before averaging.")] if value > 0 else []
+    return [(math.sqrt(value), _("Square each error before averaging."))] if value > 0 else []
 
 
 def _cross_entropy_terms(p: np.ndarray, y: np.ndarray) -> list[str]:
@@ -110,15 +115,15 @@ def _cross_entropy_terms(p: np.ndarray, y: np.ndarray) -> list[str]:
     return [f"−ln({fmt(probs[n, int(c)])})" for n, c in enumerate(np.asarray(y).reshape(-1))]
 
 
-LOSSES.add(Loss("mse", "Mean squared error", "any", _torch("MSELoss"),
+LOSSES.add(Loss("mse", N_("Mean squared error"), "any", _torch("MSELoss"),
                 "L = {sum}(ŷ − y)²", "∂L/∂ŷ = 2(ŷ − y){per}", terms=_pairs("({p} − {y})²"),
                 slips=_unsquared))
-LOSSES.add(Loss("mae", "Mean absolute error", "any", _torch("L1Loss"),
+LOSSES.add(Loss("mae", N_("Mean absolute error"), "any", _torch("L1Loss"),
                 "L = {sum}|ŷ − y|", "∂L/∂ŷ = sign(ŷ − y){per}", terms=_pairs("|{p} − {y}|")))
-LOSSES.add(Loss("bce", "Binary cross-entropy", "probabilities", _torch("BCELoss"),
+LOSSES.add(Loss("bce", N_("Binary cross-entropy"), "probabilities", _torch("BCELoss"),
                 "L = −{sum}[y·ln ŷ + (1 − y)·ln(1 − ŷ)]", "∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ)){per}",
                 classes=True, terms=_bce_terms))
-LOSSES.add(Loss("cross_entropy", "Cross-entropy", "logits", _torch("CrossEntropyLoss"),
+LOSSES.add(Loss("cross_entropy", N_("Cross-entropy"), "logits", _torch("CrossEntropyLoss"),
                 "L = −{sum}ln softmax(z)[y]",
                 "∂L/∂z = (softmax(z) − onehot(y)){per}   (z: the logits)",
                 class_indices=True, classes=True, terms=_cross_entropy_terms))

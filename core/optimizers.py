@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from core.i18n import N_, _
 from core.registry import Registry, UnknownName
 
 Builder = Callable[[Any, Any], Any]  # (model, settings) -> optimizer with param_groups
@@ -50,8 +51,12 @@ class Optimizer:
     def update_rule(self, momentum: float = 0.0) -> tuple[str, str]:
         """(rule, explanation) for these settings: SGD with momentum is no longer the plain rule."""
         if self.momentum_text and momentum > 0:
-            return "adaptive", self.momentum_text
-        return self.rule, self.update_text
+            return "adaptive", _(self.momentum_text)
+        return self.rule, _(self.update_text) if self.update_text else ""
+
+    def title_text(self) -> str:
+        """The title in the current language (``title`` is the English, marked with N_)."""
+        return _(self.title)
 
 
 OPTIMIZERS: Registry[Optimizer] = Registry(UnknownOptimizer)
@@ -107,21 +112,21 @@ def _perceptron_step(optimizer, x, y, output) -> None:
     optimizer.apply(x, y, output.detach())
 
 
-_ADAM = ("Adam keeps running averages of the gradient (m) and of its square (v), so the simple "
+_ADAM = N_("Adam keeps running averages of the gradient (m) and of its square (v), so the simple "
          "rule w ← w − η·∂L/∂w does not apply. On the first step of a fresh Adam, m̂ = g and "
          "v̂ = g², so each weight moves by about η against the sign of its gradient. Apply "
          "step keeps m and v for the next step, as training does.")
 _PENALTY = ("l1", "l2")
 
 OPTIMIZERS.add(Optimizer(
-    "sgd", "SGD (gradient descent)", ("momentum", "nesterov", *_PENALTY), _sgd, rule="sgd",
-    momentum_text=("SGD with momentum moves along a velocity, a running sum of past gradients, so "
+    "sgd", N_("SGD (gradient descent)"), ("momentum", "nesterov", *_PENALTY), _sgd, rule="sgd",
+    momentum_text=N_("SGD with momentum moves along a velocity, a running sum of past gradients, so "
                    "the simple rule w ← w − η·∂L/∂w does not apply in general. Apply step keeps "
                    "the velocity for the next step.")))
 OPTIMIZERS.add(Optimizer("adam", "Adam", _PENALTY, _adam, update_text=_ADAM))
 OPTIMIZERS.add(Optimizer(
-    "adamw", "AdamW (weight decay)", ("weight_decay", *_PENALTY), _adamw,
-    update_text=("AdamW is Adam with decoupled weight decay: each weight first shrinks, "
+    "adamw", N_("AdamW (weight decay)"), ("weight_decay", *_PENALTY), _adamw,
+    update_text=N_("AdamW is Adam with decoupled weight decay: each weight first shrinks, "
                  "w ← w − η·λ·w (λ the weight decay), then takes Adam's step from the running "
                  "averages m and v of the gradient and its square, so the simple rule "
                  "w ← w − η·∂L/∂w does not apply. On the first step of a fresh AdamW each weight "
@@ -129,10 +134,10 @@ OPTIMIZERS.add(Optimizer(
                  "keeps m and v for the next step, as training does.")))
 OPTIMIZERS.add(Optimizer(
     "rmsprop", "RMSprop", ("momentum", *_PENALTY), _rmsprop,
-    update_text=("RMSprop divides the gradient by a running average of its square, so the simple "
+    update_text=N_("RMSprop divides the gradient by a running average of its square, so the simple "
                  "rule w ← w − η·∂L/∂w does not apply. Apply step keeps that average for the next "
                  "step.")))
-OPTIMIZERS.add(Optimizer("perceptron", "Perceptron rule", (), _perceptron, rule="perceptron",
+OPTIMIZERS.add(Optimizer("perceptron", N_("Perceptron rule"), (), _perceptron, rule="perceptron",
                          rule_step=_perceptron_step))
 
 
@@ -146,10 +151,10 @@ class Schedule:
 
 
 SCHEDULES: Registry[Schedule] = Registry(UnknownSchedule)
-SCHEDULES.add(Schedule("none", "Constant", (), lambda s, done: 1.0))
-SCHEDULES.add(Schedule("step", "Step decay", ("decay_rate", "decay_steps"),
+SCHEDULES.add(Schedule("none", N_("Constant"), (), lambda s, done: 1.0))
+SCHEDULES.add(Schedule("step", N_("Step decay"), ("decay_rate", "decay_steps"),
                        lambda s, done: s.decay_rate ** (done // s.decay_steps)))
-SCHEDULES.add(Schedule("exponential", "Exponential decay", ("decay_rate",),
+SCHEDULES.add(Schedule("exponential", N_("Exponential decay"), ("decay_rate",),
                        lambda s, done: s.decay_rate ** done))
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.activations import activation
+from core.i18n import _, ngettext
 from core.losses import loss_entry
 from core.notation import factor, fmt, sub  # noqa: F401  (re-exported for the panel)
 from core.optimizers import optimizer_entry
@@ -29,7 +30,8 @@ MAX_TERMS = 8  # longer sums are abbreviated: "w₁x₁ + w₂x₂ + … + w₆�
 def _join_terms(terms: list[str]) -> str:
     if len(terms) <= MAX_TERMS:
         return " + ".join(terms)
-    return " + ".join(terms[:3]) + " + … + " + terms[-1] + f" ({len(terms)} terms)"
+    count = ngettext("{count} term", "{count} terms", len(terms)).format(count=len(terms))
+    return " + ".join(terms[:3]) + " + … + " + terms[-1] + f" ({count})"
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def forward_lines(f: NeuronFacts) -> list[str]:
     """z written out term by term with the first sample's inputs, then the activation."""
     lines = []
     if f.batch > 1:
-        lines.append(f"Sample 1 of the batch of {f.batch}:")
+        lines.append(_("Sample 1 of the batch of {count}:").format(count=f.batch))
     expression = z_expression(f.x[0], f.w, f.b)
     lines.append(f"z = {expression} = {fmt(f.z[0])}")
     lines.append(activation_line(f.activation, f.z[0], f.a[0], f.alpha, f.z_row, f.unit))
@@ -126,7 +128,8 @@ def weight_gradient_line(f: NeuronFacts, i: int) -> str:
         text = f"{name} = δ × x{sub(i)} = {factor(f.delta[0])}×{factor(f.x[0, i])}"
     else:
         terms = [f"{factor(d)}×{factor(xn)}" for d, xn in zip(f.delta, f.x[:, i])]
-        shown = _join_terms(terms) if f.batch <= 4 else f"sum of {f.batch} terms"
+        shown = _join_terms(terms) if f.batch <= 4 else \
+            _("sum of {count} terms").format(count=f.batch)
         text = f"{name} = Σₙ δₙ·x{sub(i)}ₙ = {shown}"
     return text + _penalty_text(f, i) + f" = {fmt(f.grad_w[i])}"
 
@@ -149,12 +152,15 @@ def bias_gradient_line(f: NeuronFacts) -> str:
 def backward_lines(f: NeuronFacts) -> list[str]:
     lines = []
     if f.batch > 1:
-        lines.append(f"∂L/∂a and δ for sample 1; parameter gradients are sums over the {f.batch} "
-                     "samples (δ already includes the 1/N of a mean loss).")
-    lines += [f"∂L/∂a = {fmt(f.grad_a[0])}   (arrives from the next layer)", delta_line(f)]
+        lines.append(_("∂L/∂a and δ for sample 1; parameter gradients are sums over the {count} "
+                       "samples (δ already includes the 1/N of a mean loss).").format(count=f.batch))
+    lines += [f"∂L/∂a = {fmt(f.grad_a[0])}   " + _("(arrives from the next layer)"), delta_line(f)]
     lines += [weight_gradient_line(f, i) for i in range(min(len(f.w), MAX_TERMS))]
     if len(f.w) > MAX_TERMS:
-        lines.append(f"… and {len(f.w) - MAX_TERMS} more weights (see the ∂L/∂W table)")
+        more = len(f.w) - MAX_TERMS
+        lines.append(ngettext("… and {count} more weight (see the ∂L/∂W table)",
+                              "… and {count} more weights (see the ∂L/∂W table)", more
+                              ).format(count=more))
     if f.b is not None and f.grad_b is not None:
         lines.append(bias_gradient_line(f))
     return lines
@@ -185,14 +191,15 @@ def perceptron_line(name: str, before: float, lr: float, f: NeuronFacts, x: np.n
         error = f"({fmt(f.target[0])} − {fmt(f.a[0])})"
         times = f"×{factor(x[0])}" if x is not None else ""
         return f"{rule} = {fmt(before)} + {fmt(lr)}×{error}{times} = {fmt(after)}"
-    return f"{rule}, summed over the {f.batch} samples: {fmt(before)} → {fmt(after)}"
+    return _("{rule}, summed over the {count} samples: {before} → {after}").format(
+        rule=rule, count=f.batch, before=fmt(before), after=fmt(after))
 
 
 def update_lines(f: NeuronFacts) -> list[str]:
     kind = update_kind(f.optimizer, f.momentum)
     lr = f.learning_rate or 0.0
     count = min(len(f.w), MAX_TERMS)
-    lines = [f"Learning rate η = {fmt(lr)}"]
+    lines = [_("Learning rate η = {value}").format(value=fmt(lr))]
     for i in range(count):
         name = f"w{sub(i)}"
         if kind == "sgd":
@@ -200,10 +207,12 @@ def update_lines(f: NeuronFacts) -> list[str]:
         elif kind == "perceptron":
             lines.append(perceptron_line(name, f.w[i], lr, f, f.x[:, i], f.w_after[i]))
         else:
-            lines.append(f"{name}: {fmt(f.w[i])} → {fmt(f.w_after[i])}   "
-                         f"(change {fmt(f.w_after[i] - f.w[i])})")
+            lines.append(_change_line(name, f.w[i], f.w_after[i]))
     if len(f.w) > MAX_TERMS:
-        lines.append(f"… and {len(f.w) - MAX_TERMS} more weights (see the tables)")
+        more = len(f.w) - MAX_TERMS
+        lines.append(ngettext("… and {count} more weight (see the tables)",
+                              "… and {count} more weights (see the tables)", more
+                              ).format(count=more))
     if f.b is not None and f.b_after is not None:
         lines.append(_bias_update_line(f, kind, lr))
     if kind == "adaptive":
@@ -216,7 +225,13 @@ def _bias_update_line(f: NeuronFacts, kind: str, lr: float) -> str:
         return sgd_line("b", f.b, lr, f.grad_b, f.b_after, "∂L/∂b")
     if kind == "perceptron":
         return perceptron_line("b", f.b, lr, f, None, f.b_after)
-    return f"b: {fmt(f.b)} → {fmt(f.b_after)}   (change {fmt(f.b_after - f.b)})"
+    return _change_line("b", f.b, f.b_after)
+
+
+def _change_line(name: str, before: float, after: float) -> str:
+    """'w₁: 0.5 → 0.49   (change −0.01)': an adaptive rule's step, before and after."""
+    return _("{name}: {before} → {after}   (change {change})").format(
+        name=name, before=fmt(before), after=fmt(after), change=fmt(after - before))
 
 
 # ----- loss ------------------------------------------------------------------------------------
@@ -248,7 +263,8 @@ def loss_lines(f: LossFacts) -> list[str]:
     else:
         lines.append(f"L = {fmt(f.value)}")
     if f.penalty is not None:
-        lines.append(f"plus the weight penalty {fmt(f.penalty)} (L1/L2), minimised with it")
+        lines.append(_("plus the weight penalty {value} (L1/L2), minimised with it").format(
+            value=fmt(f.penalty)))
     lines.append(grad_rule)
     return lines
 
@@ -268,9 +284,9 @@ def hidden_lines(phase: str, f: NeuronFacts | None = None, loss: LossFacts | Non
     name = activation(f.activation).symbol
     if phase == "forward":
         return [f"z = {z_expression(f.x[0], f.w, f.b)} = ?", f"a = {name}(z) = ?"]
-    batch = " summed over the batch" if f.batch > 1 else ""
+    batch = " " + _("summed over the batch") if f.batch > 1 else ""
     if phase == "backward":
-        lines = ["∂L/∂a = ?   (from the next layer)",
+        lines = ["∂L/∂a = ?   " + _("(from the next layer)"),
                  f"δ = ∂L/∂z = ∂L/∂a × {derivative_symbol(f.activation)} = ?",
                  f"∂L/∂wᵢ = δ × xᵢ{batch} = ?", f"∂L/∂b = δ{batch} = ?"]
         return lines if f.b is not None else lines[:-1]

@@ -14,12 +14,20 @@ import numpy as np
 
 from core.activations import activation
 from core.display_names import name_from
+from core.i18n import N_, _, ngettext
 from core.inspection.formulas import (LossFacts, NeuronFacts, fmt, update_explanation,
                                       update_kind)
 from core.losses import loss_entry
 
-PHASE_TITLES = {"forward": "Forward", "loss": "Loss", "backward": "Backward", "update": "Update"}
-PARAM_SYMBOLS = {"weight": "W", "bias": "b", "act.weight": "α (PReLU slope)"}
+# English marked with N_ (translated where shown, `phase_title`): the phases of one step
+PHASE_TITLES = {"forward": N_("Forward"), "loss": N_("Loss"), "backward": N_("Backward"),
+                "update": N_("Update")}
+PARAM_SYMBOLS = {"weight": "W", "bias": "b", "act.weight": N_("α (PReLU slope)")}
+
+
+def phase_title(phase: str) -> str:
+    """'Forward', 'Loss', ... in the current language."""
+    return _(PHASE_TITLES[phase])
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ class Stage:
 
 
 def symbol(name: str) -> str:
-    return PARAM_SYMBOLS.get(name, name)
+    return _(PARAM_SYMBOLS[name]) if name in PARAM_SYMBOLS else name
 
 
 def build_stages(result, labels: Mapping[str, str] | None = None) -> list[Stage]:
@@ -60,7 +68,7 @@ def build_stages(result, labels: Mapping[str, str] | None = None) -> list[Stage]
         layer_type, params = result.layers.get(step.node, ("", {}))
         where = f" · {name_from(labels, step.node)} — {describe_layer(layer_type, params)}" \
             if step.node else ""
-        title = f"{PHASE_TITLES[step.phase]} {seen[step.phase]}/{totals[step.phase]}{where}"
+        title = f"{phase_title(step.phase)} {seen[step.phase]}/{totals[step.phase]}{where}"
         stages.append(Stage(index, step.phase, step.node, title,
                             explain(step, layer_type, params, result),
                             tuple(_tensors(step, layer_type))))
@@ -70,10 +78,13 @@ def build_stages(result, labels: Mapping[str, str] | None = None) -> list[Stage]
 def describe_layer(layer_type: str, params: dict) -> str:
     if layer_type == "Dense":
         units = params.get("units", 0)
-        return f"Dense ({units} unit{'s' if units != 1 else ''}, {params.get('activation')})"
+        count = ngettext("{count} unit", "{count} units", units).format(count=units)
+        return f"Dense ({count}, {params.get('activation')})"
     if layer_type == "Conv2d":
-        return f"Conv2d ({params.get('filters')} filters {params.get('kernel')}×" \
-               f"{params.get('kernel')}, {params.get('activation')})"
+        filters = params.get("filters", 0)
+        count = ngettext("{count} filter", "{count} filters", filters).format(count=filters)
+        return f"Conv2d ({count} {params.get('kernel')}×{params.get('kernel')}, " \
+               f"{params.get('activation')})"
     if layer_type == "Output":
         return f"Output ({params.get('loss')})"
     return layer_type
@@ -84,19 +95,20 @@ def explain(step, layer_type: str, params: dict, result) -> str:
     act = params.get("activation", "linear")
     if step.phase == "forward":
         if layer_type == "Input":
-            return "The sample(s) enter the network: x is what the next layer receives."
+            return _("The sample(s) enter the network: x is what the next layer receives.")
         if layer_type == "Output":
-            return f"The prediction ŷ goes to the loss ({params.get('loss')})."
+            return _("The prediction ŷ goes to the loss ({loss}).").format(loss=params.get("loss"))
         if layer_type in ("Dense", "Conv2d"):
-            how = "x·W + b" if layer_type == "Dense" else "the filters slid over x (+ b)"
-            return (f"Each unit computes z = {how}, then the activation: "
-                    f"a = {activation(act).symbol}(z). "
-                    "Click a column (a unit) to see its formula with the numbers.")
+            how = "x·W + b" if layer_type == "Dense" else _("the filters slid over x (+ b)")
+            return _("Each unit computes z = {how}, then the activation: a = {symbol}(z). Click "
+                     "a column (a unit) to see its formula with the numbers.").format(
+                         how=how, symbol=activation(act).symbol)
         return _spec_text(layer_type)
     if step.phase == "loss":
         entry = loss_entry(result.trace.loss_name)
-        return (f"The loss ({entry.title.lower()}, {entry.name}) measures how far the prediction "
-                "ŷ is from the target y. Backpropagation starts from it.")
+        return _("The loss ({title}, {name}) measures how far the prediction ŷ is from the "
+                 "target y. Backpropagation starts from it.").format(title=entry.title_text().lower(),
+                                                                     name=entry.name)
     if step.phase == "backward":
         return _backward_text(layer_type, act)
     return _update_text(result.settings, step.learning_rate)
@@ -105,33 +117,37 @@ def explain(step, layer_type: str, params: dict, result) -> str:
 def _spec_text(layer_type: str) -> str:
     try:
         from core.layers import get_spec
-        return get_spec(layer_type).description
+        return _(get_spec(layer_type).description)
     except KeyError:
         return ""
 
 
 def _backward_text(layer_type: str, act: str) -> str:
     if layer_type == "Output":
-        return "∂L/∂ŷ: how the loss changes with each predicted value. It flows back from here."
+        return _("∂L/∂ŷ: how the loss changes with each predicted value. It flows back from "
+                 "here.")
     if layer_type == "Input":
-        return "∂L/∂x: how the loss would change with each input value (inputs are not trained)."
+        return _("∂L/∂x: how the loss would change with each input value (inputs are not "
+                 "trained).")
     if layer_type == "Dense":
-        return (f"∂L/∂a arrives from the next layer. The chain rule through "
-                f"{activation(act).symbol} gives "
-                "δ = ∂L/∂z; then ∂L/∂W = xᵀ·δ, ∂L/∂b = Σₙ δ, and ∂L/∂x = δ·Wᵀ flows back.")
+        return _("∂L/∂a arrives from the next layer. The chain rule through {symbol} gives "
+                 "δ = ∂L/∂z; then ∂L/∂W = xᵀ·δ, ∂L/∂b = Σₙ δ, and ∂L/∂x = δ·Wᵀ flows back."
+                 ).format(symbol=activation(act).symbol)
     if layer_type == "Conv2d":
-        return ("∂L/∂a arrives from the next layer; δ = ∂L/∂z. Each filter's gradient sums δ × the "
-                "input patch it saw, over every position and sample.")
-    return "The gradient passes back through this layer by the chain rule."
+        return _("∂L/∂a arrives from the next layer; δ = ∂L/∂z. Each filter's gradient sums δ × "
+                 "the input patch it saw, over every position and sample.")
+    return _("The gradient passes back through this layer by the chain rule.")
 
 
 def _update_text(settings, learning_rate: float | None) -> str:
     lr = fmt(learning_rate or 0.0)
     kind = update_kind(settings.optimizer, settings.momentum) if settings else "sgd"
     if kind == "sgd":
-        return f"Gradient descent: each parameter moves against its gradient, p ← p − η·∂L/∂p, η = {lr}."
+        return _("Gradient descent: each parameter moves against its gradient, p ← p − η·∂L/∂p, "
+                 "η = {value}.").format(value=lr)
     if kind == "perceptron":
-        return f"Perceptron rule: w ← w + η(y − ŷ)x and b ← b + η(y − ŷ), η = {lr}."
+        return _("Perceptron rule: w ← w + η(y − ŷ)x and b ← b + η(y − ŷ), η = {value}."
+                 ).format(value=lr)
     return f"{update_explanation(settings.optimizer, settings.momentum)} η = {lr}."
 
 
@@ -140,14 +156,16 @@ def _tensors(step, layer_type: str) -> list[TensorSpec]:
     if step.phase == "forward":
         return _forward_tensors(step, layer_type)
     if step.phase == "loss":
-        items = [TensorSpec("prediction", "prediction ŷ", step.values["prediction"], True, False),
-                 TensorSpec("target", "target y", step.values["target"], True, False),
-                 TensorSpec("value", "loss L", step.values["value"], False, True)]
+        items = [TensorSpec("prediction", _("prediction ŷ"), step.values["prediction"], True,
+                            False),
+                 TensorSpec("target", _("target y"), step.values["target"], True, False),
+                 TensorSpec("value", _("loss L"), step.values["value"], False, True)]
         if "penalty" in step.values:
-            items.append(TensorSpec("penalty", "weight penalty", step.values["penalty"], False, True))
+            items.append(TensorSpec("penalty", _("weight penalty"), step.values["penalty"], False,
+                                    True))
         return items
     if step.phase == "backward":
-        grad_name = {"Output": "∂L/∂ŷ", "Input": "∂L/∂x"}.get(layer_type, "∂L/∂a (output)")
+        grad_name = {"Output": "∂L/∂ŷ", "Input": "∂L/∂x"}.get(layer_type, _("∂L/∂a (output)"))
         items = [TensorSpec("grad_output", grad_name, step.values["grad_output"], True, True, dense)]
         if "grad_pre_activation" in step.values:
             items.append(TensorSpec("grad_pre_activation", "δ = ∂L/∂z",
@@ -158,22 +176,25 @@ def _tensors(step, layer_type: str) -> list[TensorSpec]:
     items = []
     for name, after in step.params.items():
         units = dense and after.ndim > 0
-        items.append(TensorSpec(f"before:{name}", f"{symbol(name)} before", step.params_before[name],
-                                False, False, units))
-        items.append(TensorSpec(f"after:{name}", f"{symbol(name)} after", after, False, True, units))
+        items.append(TensorSpec(f"before:{name}", _("{symbol} before").format(symbol=symbol(name)),
+                                step.params_before[name], False, False, units))
+        items.append(TensorSpec(f"after:{name}", _("{symbol} after").format(symbol=symbol(name)),
+                                after, False, True, units))
     return items
 
 
 def _forward_tensors(step, layer_type: str) -> list[TensorSpec]:
     dense = layer_type == "Dense"
-    items = [TensorSpec(k, "input x" if k == "input" else f"input {int(k[6:]) + 1}", v, True,
-                        False) for k, v in step.values.items() if k.startswith("input")]
+    items = [TensorSpec(k, _("input x") if k == "input"
+                        else _("input {number}").format(number=int(k[6:]) + 1), v, True, False)
+             for k, v in step.values.items() if k.startswith("input")]
     items += [TensorSpec(f"param:{k}", symbol(k), v, False, False, dense and v.ndim > 0)
               for k, v in step.params.items()]
     if "pre_activation" in step.values:
-        items.append(TensorSpec("pre_activation", "z (pre-activation)",
+        items.append(TensorSpec("pre_activation", _("z (pre-activation)"),
                                 step.values["pre_activation"], True, True, dense))
-    label = {"Input": "x (passed on)", "Output": "prediction ŷ"}.get(layer_type, "a (output)")
+    label = {"Input": _("x (passed on)"), "Output": _("prediction ŷ")}.get(layer_type,
+                                                                          _("a (output)"))
     items.append(TensorSpec("output", label, step.values["output"], True,
                             layer_type not in ("Input", "Output"), dense))
     return items
