@@ -101,13 +101,19 @@ class EditActions(QObject):
         return new_ids
 
     # ----- rename / select / layout ------------------------------------------------------
+    def _single_selected(self, refusal: str) -> str | None:
+        """The one selected layer's id; else None, after posting ``refusal``."""
+        selected = self.scene.selected_layer_ids()
+        if len(selected) != 1:
+            self.message_posted.emit(refusal)
+            return None
+        return selected[0]
+
     def rename(self, layer_id: str | None = None) -> bool:
         if layer_id is None:
-            selected = self.scene.selected_layer_ids()
-            if len(selected) != 1:
-                self.message_posted.emit("Select one layer to rename.")
+            layer_id = self._single_selected("Select one layer to rename.")
+            if layer_id is None:
                 return False
-            layer_id = selected[0]
         name = layer_name(layer_id, self.document.graph.label(layer_id), quoted=True)
         new = dialogs.ask_text(self.window, "Rename layer", f"New id for {name}:", layer_id)
         if new is None:
@@ -123,11 +129,9 @@ class EditActions(QObject):
         """Edit a card's display name in place (double-click on its name; see the module
         docstring for why the double-click names the card rather than renaming its id)."""
         if layer_id is None:
-            selected = self.scene.selected_layer_ids()
-            if len(selected) != 1:
-                self.message_posted.emit("Select one layer to name.")
+            layer_id = self._single_selected("Select one layer to name.")
+            if layer_id is None:
                 return False
-            layer_id = selected[0]
         item = self.scene.layer_items.get(layer_id)
         if item is None:
             return False
