@@ -127,9 +127,11 @@ class Workspaces(QObject):
 
 
 # ----- the arrangements ----------------------------------------------------------------------
-def _place(window, dock: QDockWidget, area: Area) -> None:
+def _place(window, dock: QDockWidget, area: Area,
+           orientation: Qt.Orientation = Qt.Orientation.Horizontal) -> None:
+    """Docked and shown; ``orientation`` is how it stacks beside the area's other docks."""
     dock.setFloating(False)
-    window.addDockWidget(area, dock)
+    window.addDockWidget(area, dock, orientation)
     dock.show()
 
 
@@ -148,12 +150,12 @@ def _tab(window, first: QDockWidget, *others: QDockWidget) -> None:
         dock.show()
 
 
-def _sides_full_height(window, full: bool) -> None:
-    """Side docks run the whole height (``full``) or stop above the bottom docks."""
-    left = Area.LeftDockWidgetArea if full else Area.BottomDockWidgetArea
-    right = Area.RightDockWidgetArea if full else Area.BottomDockWidgetArea
-    window.setCorner(Qt.Corner.BottomLeftCorner, left)
-    window.setCorner(Qt.Corner.BottomRightCorner, right)
+def _sides_full_height(window, left: bool, right: bool) -> None:
+    """Each side's docks run the whole height (True) or stop above the bottom docks."""
+    window.setCorner(Qt.Corner.BottomLeftCorner,
+                     Area.LeftDockWidgetArea if left else Area.BottomDockWidgetArea)
+    window.setCorner(Qt.Corner.BottomRightCorner,
+                     Area.RightDockWidgetArea if right else Area.BottomDockWidgetArea)
 
 
 def _width(window, share: float) -> int:
@@ -164,17 +166,12 @@ def _height(window, share: float) -> int:
     return int(window.height() * share)
 
 
-def _put_away_output(window, docks: dict[str, QDockWidget]) -> None:
-    if "Output" in docks:  # a window with the training panel's live output in a dock
-        _put_away(window, docks["Output"], Area.RightDockWidgetArea)
-
-
 def _side_beside_canvas(window, docks, side: list[str], share: float, bottom: float) -> None:
     """Build and Inspect: ``side`` tabbed at the right (the first raised), Problems under the
     canvas, the training panel and its output put away."""
-    _sides_full_height(window, True)
+    _sides_full_height(window, left=True, right=True)
     _put_away(window, docks["Training"], Area.BottomDockWidgetArea)
-    _put_away_output(window, docks)
+    _put_away(window, docks["Output"], Area.RightDockWidgetArea)
     _place(window, docks[side[0]], Area.RightDockWidgetArea)
     _tab(window, docks[side[0]], *(docks[name] for name in side[1:]))
     _place(window, docks["Problems"], Area.BottomDockWidgetArea)
@@ -200,14 +197,11 @@ def arrange_inspect(window, docks: dict[str, QDockWidget]) -> None:
 def arrange_train(window, docks: dict[str, QDockWidget]) -> None:
     """At the right over the whole height: the lesson (Properties, Problems behind it) above the
     output; on the left the network above the training panel."""
-    window.setCorner(Qt.Corner.BottomRightCorner, Area.RightDockWidgetArea)
-    window.setCorner(Qt.Corner.BottomLeftCorner, Area.BottomDockWidgetArea)
+    _sides_full_height(window, left=False, right=True)
     _put_away(window, docks["Layers"], Area.LeftDockWidgetArea)
     _put_away(window, docks["Inspector"], Area.RightDockWidgetArea)
     for name in ("Properties", "Output"):  # stacked, the lesson on top
-        docks[name].setFloating(False)
-        window.addDockWidget(Area.RightDockWidgetArea, docks[name], Qt.Orientation.Vertical)
-        docks[name].show()
+        _place(window, docks[name], Area.RightDockWidgetArea, Qt.Orientation.Vertical)
     _tab(window, docks["Properties"], docks["Problems"])
     _place(window, docks["Training"], Area.BottomDockWidgetArea)
     docks["Properties"].raise_()
