@@ -47,6 +47,7 @@ SETTINGS_KEY = "window/workspace"
 # canvas keeps room for a network's cards; larger screens keep the proportions.
 TRAIN_PANEL_SHARE = 0.6  # of the height, at most
 TRAIN_PANEL_HEIGHT = 390  # px at the desktop scale: controls and curves of >= 250 px
+TRAIN_PANEL_LARGE_SHARE = 0.45  # of the height, at least: what a large screen gives the curves
 SIDE_SHARE = {"build": 0.27, "train": 0.31, "inspect": 0.42}  # right dock, of the width
 TRAIN_LESSON_SHARE = 0.24  # of the height: the lesson above the output, at the right
 PALETTE_SHARE = 0.15  # Build's palette, of the width (it is never narrower than its names)
@@ -215,7 +216,10 @@ def arrange_train(window, docks: dict[str, QDockWidget]) -> None:
 
 
 def _train_panel_height(window) -> int:
-    return min(_height(window, TRAIN_PANEL_SHARE), int(TRAIN_PANEL_HEIGHT * ui_scale()))
+    """Enough for the controls and readable curves; on a large screen a share of the height,
+    so the curves grow with it instead of leaving the canvas a tall empty margin."""
+    wanted = max(int(TRAIN_PANEL_HEIGHT * ui_scale()), _height(window, TRAIN_PANEL_LARGE_SHARE))
+    return min(_height(window, TRAIN_PANEL_SHARE), wanted)
 
 
 ARRANGEMENTS: dict[str, Callable] = {"build": arrange_build, "train": arrange_train,

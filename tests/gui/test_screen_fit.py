@@ -185,3 +185,14 @@ def test_train_workspace_gives_the_boundary_300_px_at_1280x720(screen, open_wind
     assert window.view.viewport().height() >= 250  # the network keeps room above (158 px once)
     output = window.docks["Output"]  # the output at the right over the whole height
     assert output.isVisible() and output.height() >= 0.6 * window.height()
+
+
+def test_train_workspace_grows_the_curves_on_a_large_screen(screen, open_window, qtbot):
+    """At 2560×1440 the training panel took its 1280×720 height and the curves stayed 251 px
+    high under a canvas with 700 px of empty margin; it now takes a share of the height."""
+    screen(2560, 1440)
+    window = open_window("train")
+    qtbot.wait(100)
+    panel = window.docks["Training"].widget()
+    assert window.docks["Training"].height() >= 0.44 * window.height()
+    assert panel.plots.loss_plot.height() >= 400, f"plot {panel.plots.loss_plot.height()} px high"
